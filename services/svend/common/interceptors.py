@@ -1,0 +1,147 @@
+"""Server and client interceptors: errors to statuses, request ids, deadlines, RPC metrics."""
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from svend.common.context import (
+    REQUEST_ID_HEADER,
+    deadline_var,
+    new_request_id,
+    request_id_var,
+)
+from svend.common.errors import status_for
+from svend.common.metrics import RPC_LATENCY, RPC_REQUESTS
+
+log = logging.getLogger("svend.rpc")
+
+QUIET_METHOD_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
+
+
+class ServerInterceptor(grpc.aio.ServerInterceptor):
+    """One place that turns exceptions into statuses and records every RPC.
+
+    Domain code raises; this maps the exception by `errors.status_for`, logs unexpected ones
+    with their traceback (the caller only sees a generic message), counts and times the RPC,
+    and exposes the request id and deadline to the handler through context variables.
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(method, metadata, handler.unary_unary),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(method, metadata, handler.unary_stream),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+    def _enter(self, metadata: dict[str, Any], context: grpc.aio.ServicerContext) -> str:
+        request_id = str(metadata.get(REQUEST_ID_HEADER) or new_request_id())
+        request_id_var.set(request_id)
+        remaining = context.time_remaining()
+        deadline_var.set(None if remaining is None else time.monotonic() + remaining)
+        return request_id
+
+    def _classify(self, method: str, error: BaseException) -> tuple[grpc.StatusCode, str]:
+        code, message = status_for(error)
+        if code is grpc.StatusCode.INTERNAL:
+            log.error("unhandled error in %s", method, exc_info=error)
+        else:
+            log.info("%s failed: %s %s", method, code.name, message)
+        return code, message
+
+    def _record(self, method: str, code: grpc.StatusCode, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        labels = (self.service, method.rsplit("/", 1)[-1], code.name)
+        RPC_REQUESTS.labels(*labels).inc()
+        RPC_LATENCY.labels(*labels).observe(elapsed)
+        if not method.startswith(QUIET_METHOD_PREFIXES):
+            log.info(
+                "rpc %s", method, extra={"code": code.name, "duration_ms": round(elapsed * 1e3, 2)}
+            )
+
+    def _wrap_unary(
+        self, method: str, metadata: dict[str, Any], behaviour: Callable[..., Awaitable[Any]]
+    ) -> Callable[..., Awaitable[Any]]:
+        async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            started = time.perf_counter()
+            request_id = self._enter(metadata, context)
+            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            code = grpc.StatusCode.OK
+            try:
+                return await behaviour(request, context)
+            except grpc.aio.AbortError:
+                code = context.code() or grpc.StatusCode.UNKNOWN
+                raise
+            except Exception as error:
+                code, message = self._classify(method, error)
+                await context.abort(code, message)
+            finally:
+                self._record(method, code, started)
+
+        return handle
+
+    def _wrap_stream(
+        self, method: str, metadata: dict[str, Any], behaviour: Callable[..., AsyncIterator[Any]]
+    ) -> Callable[..., AsyncIterator[Any]]:
+        async def handle(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            started = time.perf_counter()
+            request_id = self._enter(metadata, context)
+            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            code = grpc.StatusCode.OK
+            try:
+                async for message in behaviour(request, context):
+                    yield message
+            except grpc.aio.AbortError:
+                code = context.code() or grpc.StatusCode.UNKNOWN
+                raise
+            except Exception as error:
+                code, message = self._classify(method, error)
+                await context.abort(code, message)
+            finally:
+                self._record(method, code, started)
+
+        return handle
+
+
+class RequestIdClientInterceptor(
+    grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor
+):
+    """Carries the current request id to downstream services in metadata."""
+
+    def _with_request_id(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        request_id = request_id_var.get()
+        if not request_id:
+            return details
+        metadata = grpc.aio.Metadata(*(details.metadata or ()))
+        metadata[REQUEST_ID_HEADER] = request_id
+        return grpc.aio.ClientCallDetails(
+            details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
+        )
+
+    async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await continuation(self._with_request_id(client_call_details), request)
+
+    async def intercept_unary_stream(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await continuation(self._with_request_id(client_call_details), request)

@@ -1,0 +1,60 @@
+"""Typed settings, one object per service, read from SVEND_<SERVICE>_* environment variables."""
+
+import sys
+from typing import Literal, TypeVar
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MEBIBYTE = 1024 * 1024
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has; subclasses set env_prefix and their own fields."""
+
+    model_config = SettingsConfigDict(env_prefix="SVEND_", extra="ignore", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Address the gRPC server binds to.")
+    port: int = Field(ge=0, le=65535, description="gRPC port; 0 picks a free one.")
+    metrics_port: int = Field(
+        ge=0, le=65535, description="Port of the Prometheus /metrics endpoint; 0 disables it."
+    )
+    grace_seconds: float = Field(
+        5.0, gt=0, le=120, description="How long in-flight RPCs may finish after SIGTERM."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_message_bytes: int = Field(
+        4 * MEBIBYTE, ge=1024, le=64 * MEBIBYTE, description="Largest gRPC message accepted."
+    )
+    max_concurrent_rpcs: int = Field(
+        256, ge=1, description="RPCs served at once; more are refused with RESOURCE_EXHAUSTED."
+    )
+
+    @classmethod
+    def service_name(cls) -> str:
+        """The service's short name, taken from its env prefix (SVEND_TOOLS_ -> tools)."""
+        prefix = cls.model_config.get("env_prefix", "SVEND_")
+        return prefix.removeprefix("SVEND_").rstrip("_").lower() or "svend"
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+def format_validation_error(settings_class: type[ServiceSettings], error: ValidationError) -> str:
+    """Describe bad settings by their environment variable names."""
+    prefix = settings_class.model_config.get("env_prefix", "")
+    lines = [f"invalid settings for svend {settings_class.service_name()}:"]
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"])
+        variable = field if field.startswith("SVEND_") else f"{prefix}{field}".upper()
+        lines.append(f"  {variable}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(settings_class: type[SettingsT]) -> SettingsT:
+    """Read settings from the environment, or exit with a message naming each bad variable."""
+    try:
+        return settings_class()
+    except ValidationError as error:
+        print(format_validation_error(settings_class, error), file=sys.stderr)
+        raise SystemExit(2) from None
