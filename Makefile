@@ -9,9 +9,15 @@ PROTO_STAMP := services/svend/common/v1/.generated
 DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
-.PHONY: setup protos run up down status test test-fast lint format bench clean
+.PHONY: setup system-deps protos run up down status test lint format bench clean
 
 setup: $(STAMP) $(PROTO_STAMP)
+
+# Redis is only needed by the tests (the mesh caches in memory unless SVEND_REDIS_URL is set).
+system-deps:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
+	  else echo "redis-server is missing: sudo apt-get install redis-server" >&2; exit 1; fi; }
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,9 +58,9 @@ down:
 status: setup
 	$(BIN)/svend health
 
-test: setup $(BUF)
+test: setup system-deps $(BUF)
 	$(MAKE) lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest
 
 bench: setup
 	$(BIN)/python bench/quick_path.py

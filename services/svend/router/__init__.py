@@ -1,0 +1,1 @@
+"""The router: Svend's entry point, which runs safety, cache, a reasoning path and verification."""

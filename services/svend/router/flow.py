@@ -1,0 +1,335 @@
+"""The request flow of DESIGN.md: input safety, cache, path, work, verification, output safety.
+
+Failure rules: safety unreachable fails closed (UNAVAILABLE, never an unchecked answer); the
+verifier unreachable marks the answer UNVERIFIED; the router's deadline bounds the whole request.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import contextmanager
+from typing import Any
+
+import grpc
+
+from svend.common.clients import (
+    ReasonerClient,
+    SafetyClient,
+    ToolsClient,
+    VerifierClient,
+    from_struct,
+    to_struct,
+)
+from svend.common.context import deadline_var, remaining_seconds, request_id_var
+from svend.common.errors import DeadlineExceededError, InvalidArgumentError, UnavailableError
+from svend.common.v1 import reasoning_pb2, safety_pb2, tool_pb2, verification_pb2
+from svend.router.answers import (
+    describe_call,
+    render_tool_answer,
+    vote_weight,
+    weighted_vote,
+)
+from svend.router.cache import AnswerCache, cache_key
+from svend.router.paths import choose_path
+from svend.router.quick import DirectRequest, parse_direct_request
+from svend.router.settings import RouterSettings
+from svend.router.v1 import router_pb2
+
+log = logging.getLogger("svend.router")
+
+Path = router_pb2.Path
+StepKind = reasoning_pb2.StepKind
+Verdict = verification_pb2.Verdict
+InputDecision = safety_pb2.InputDecision
+OutputDecision = safety_pb2.OutputDecision
+
+REFUSAL = (
+    "I can't help with that request. Svend's safety check refused it{categories}; "
+    "no instructions are given."
+)
+BLOCKED = "The answer was withheld by Svend's safety check{categories}."
+
+
+class Timer:
+    """Milliseconds per stage of one request."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):  # type: ignore[no-untyped-def]
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = round((time.perf_counter() - began) * 1e3, 3)
+
+    def total(self) -> dict[str, float]:
+        return {**self.stages, "total": round((time.perf_counter() - self.started) * 1e3, 3)}
+
+
+def categories_suffix(categories: list[str]) -> str:
+    return f" (categories: {', '.join(categories)})" if categories else ""
+
+
+class Router:
+    """Answers questions by orchestrating the other services."""
+
+    def __init__(
+        self,
+        settings: RouterSettings,
+        cache: AnswerCache,
+        safety: SafetyClient,
+        tools: ToolsClient,
+        reasoner: ReasonerClient,
+        verifier: VerifierClient,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.safety = safety
+        self.tools = tools
+        self.reasoner = reasoner
+        self.verifier = verifier
+
+    def validate(self, query: str, path: int) -> str:
+        if not query.strip():
+            raise InvalidArgumentError("query", "must not be empty")
+        if len(query) > self.settings.max_query_chars:
+            raise InvalidArgumentError(
+                "query",
+                f"is {len(query)} characters; the limit is {self.settings.max_query_chars}",
+            )
+        if path not in Path.values():
+            raise InvalidArgumentError("path", f"unknown path {path}")
+        return query.strip()
+
+    async def ask(self, query: str, path: int) -> router_pb2.AskResponse:
+        """Answer one question within the router's deadline."""
+        query = self.validate(query, path)
+        limit = self.settings.deadline_seconds
+        remaining = remaining_seconds()
+        budget = limit if remaining is None else min(limit, remaining)
+        deadline_var.set(time.monotonic() + budget)
+        try:
+            async with asyncio.timeout(budget):
+                return await self._ask(query, path)
+        except TimeoutError:
+            raise DeadlineExceededError(f"no answer within {budget:.1f} s") from None
+
+    async def ask_events(
+        self, query: str, path: int
+    ) -> AsyncIterator[router_pb2.AskStreamResponse]:
+        """The answer as a stream of events: steps, tool calls, verification, then the answer."""
+        response = await self.ask(query, path)
+        for step in response.steps:
+            yield router_pb2.AskStreamResponse(step=step)
+        for invocation in response.tool_calls:
+            yield router_pb2.AskStreamResponse(tool_call=invocation)
+        if response.HasField("verification"):
+            yield router_pb2.AskStreamResponse(verification=response.verification)
+        yield router_pb2.AskStreamResponse(answer=response)
+
+    async def _ask(self, query: str, forced_path: int) -> router_pb2.AskResponse:
+        timer = Timer()
+        response = router_pb2.AskResponse(request_id=request_id_var.get())
+
+        with timer.stage("safety_input"):
+            verdict = await self._check_input(query)
+        response.safety.input.decision = verdict.decision
+        response.safety.input.categories.extend(verdict.categories)
+        response.safety.input.unsafe_score = verdict.unsafe_score
+        if verdict.decision == InputDecision.INPUT_DECISION_REFUSE:
+            response.refused = True
+            response.answer = REFUSAL.format(categories=categories_suffix(list(verdict.categories)))
+            response.timings_ms.update(timer.total())
+            return response
+
+        direct = parse_direct_request(query)
+        path, reason = choose_path(forced_path, direct)
+        key = cache_key(query, Path.Name(forced_path))
+        with timer.stage("cache"):
+            cached = await self.cache.get(key)
+        if cached is not None:
+            hit = router_pb2.AskResponse.FromString(cached)
+            hit.cached = True
+            hit.request_id = response.request_id
+            hit.safety.input.CopyFrom(response.safety.input)
+            hit.timings_ms.clear()
+            hit.timings_ms.update(timer.total())
+            return hit
+
+        response.path = path
+        response.path_reason = reason
+        if path == Path.PATH_QUICK and direct is not None:
+            with timer.stage("quick"):
+                await self._quick(query, direct, response)
+        elif path == Path.PATH_DEEP:
+            await self._deep(query, response, timer)
+        else:
+            await self._standard(query, response, timer)
+
+        with timer.stage("safety_output"):
+            await self._check_output(query, response)
+        response.timings_ms.update(timer.total())
+        if not response.refused and response.verification.verdict == Verdict.VERDICT_PASS:
+            stored = router_pb2.AskResponse()
+            stored.CopyFrom(response)
+            stored.timings_ms.clear()
+            await self.cache.set(key, stored.SerializeToString())
+        return response
+
+    async def _check_input(self, query: str) -> Any:
+        try:
+            return await self.safety.check_input(query)
+        except grpc.aio.AioRpcError as error:
+            log.warning("input safety check failed: %s %s", error.code().name, error.details())
+            raise UnavailableError(
+                "safety service unavailable; refusing to answer an unchecked request"
+            ) from None
+
+    async def _check_output(self, query: str, response: router_pb2.AskResponse) -> None:
+        thoughts = [s.text for s in response.steps if s.kind == StepKind.STEP_KIND_THOUGHT]
+        text = "\n".join([*thoughts, response.answer]).strip()
+        if not text:
+            response.safety.output.decision = OutputDecision.OUTPUT_DECISION_SAFE
+            return
+        try:
+            verdict = await self.safety.check_output(text, query)
+        except grpc.aio.AioRpcError as error:
+            log.warning("output safety check failed: %s %s", error.code().name, error.details())
+            raise UnavailableError(
+                "safety service unavailable; refusing to return an unchecked answer"
+            ) from None
+        response.safety.output.decision = verdict.decision
+        response.safety.output.categories.extend(verdict.categories)
+        if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
+            response.refused = True
+            response.answer = BLOCKED.format(categories=categories_suffix(list(verdict.categories)))
+            response.final_value = ""
+            del response.steps[:]
+            del response.tool_calls[:]
+        elif verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
+            response.answer = verdict.edited_text
+            kept = [s for s in response.steps if s.kind != StepKind.STEP_KIND_THOUGHT]
+            del response.steps[:]
+            response.steps.extend(kept)
+
+    async def _quick(
+        self, query: str, direct: DirectRequest, response: router_pb2.AskResponse
+    ) -> None:
+        call = tool_pb2.ToolCall(
+            id="call-0", name=direct.tool, arguments=to_struct(direct.arguments)
+        )
+        try:
+            reply = await self.tools.call_tool(direct.tool, direct.arguments)
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
+                response.path = Path.PATH_STANDARD
+                response.path_reason = f"the tool rejected the direct request ({error.details()})"
+                await self._standard(query, response, Timer())
+                return
+            raise UnavailableError(f"tools service unavailable: {error.details()}") from None
+        result = tool_pb2.ToolResult(
+            call_id=call.id,
+            name=direct.tool,
+            ok=reply.ok,
+            result=reply.result,
+            error=reply.error,
+            duration_ms=reply.duration_ms,
+        )
+        response.tool_calls.add(call=call, result=result)
+        response.steps.add(
+            index=0,
+            kind=StepKind.STEP_KIND_TOOL_CALL,
+            text=describe_call(direct.tool, direct.arguments),
+            tool_call=call,
+        )
+        response.steps.add(
+            index=1,
+            kind=StepKind.STEP_KIND_TOOL_RESULT,
+            text=json.dumps(from_struct(reply.result)) if reply.ok else reply.error.message,
+            tool_result=result,
+        )
+        if reply.ok:
+            answer, value = render_tool_answer(
+                direct.tool, direct.arguments, from_struct(reply.result)
+            )
+            response.answer, response.final_value = answer, value
+            response.verification.verdict = Verdict.VERDICT_PASS
+            response.verification.confidence = 1.0
+            response.verification.first_error_step = -1
+            response.verification.reasons.append(f"computed exactly by the {direct.tool} tool")
+        else:
+            response.answer = f"The {direct.tool} tool could not answer: {reply.error.message}"
+            response.verification.verdict = Verdict.VERDICT_UNVERIFIED
+            response.verification.first_error_step = -1
+            response.verification.reasons.append("the tool reported an error")
+        response.steps.add(index=2, kind=StepKind.STEP_KIND_ANSWER, text=response.answer)
+        response.verification.step_scores.extend([1.0] * len(response.steps))
+
+    async def _standard(self, query: str, response: router_pb2.AskResponse, timer: Timer) -> None:
+        with timer.stage("reason"):
+            try:
+                chain = await self.reasoner.reason(query)
+            except grpc.aio.AioRpcError as error:
+                raise UnavailableError(f"reasoner unavailable: {error.details()}") from None
+        response.steps.extend(chain.steps)
+        response.tool_calls.extend(chain.tool_calls)
+        response.answer = chain.answer
+        response.final_value = chain.final_value
+        with timer.stage("verify"):
+            response.verification.CopyFrom(await self._verify(query, chain.steps, chain.answer))
+
+    async def _deep(self, query: str, response: router_pb2.AskResponse, timer: Timer) -> None:
+        with timer.stage("reason"):
+            try:
+                sampled = await self.reasoner.sample(query, n=self.settings.deep_samples)
+            except grpc.aio.AioRpcError as error:
+                raise UnavailableError(f"reasoner unavailable: {error.details()}") from None
+        chains = list(sampled.chains)
+        if not chains:
+            raise UnavailableError("reasoner returned no chains")
+        with timer.stage("verify"):
+            verifications = await asyncio.gather(
+                *(self._verify(query, chain.steps, chain.answer) for chain in chains)
+            )
+        candidates = [
+            (chain.final_value or chain.answer, vote_weight(v.verdict, v.confidence))
+            for chain, v in zip(chains, verifications, strict=True)
+        ]
+        best, tallies = weighted_vote(candidates)
+        chain = chains[best]
+        response.steps.extend(chain.steps)
+        response.tool_calls.extend(chain.tool_calls)
+        response.answer = chain.answer
+        response.final_value = chain.final_value
+        response.verification.CopyFrom(verifications[best])
+        summary = ", ".join(f"{value}: {weight:.2f}" for value, weight in tallies.items())
+        response.path_reason += f"; {len(chains)} chains, verifier-weighted vote {{{summary}}}"
+
+    async def _verify(self, query: str, steps: Any, answer: str) -> verification_pb2.Verification:
+        if not steps and not answer:
+            return verification_pb2.Verification(
+                verdict=Verdict.VERDICT_UNVERIFIED,
+                first_error_step=-1,
+                reasons=["nothing to verify: the chain has no steps and no answer"],
+            )
+        try:
+            report = await self.verifier.verify(query, steps, answer)
+        except grpc.aio.AioRpcError as error:
+            log.warning("verifier call failed: %s %s", error.code().name, error.details())
+            return verification_pb2.Verification(
+                verdict=Verdict.VERDICT_UNVERIFIED,
+                first_error_step=-1,
+                reasons=[f"verifier unavailable ({error.code().name}); the answer is unchecked"],
+            )
+        return verification_pb2.Verification(
+            verdict=report.verdict,
+            confidence=report.confidence,
+            first_error_step=report.first_error_step,
+            step_scores=report.step_scores,
+            reasons=report.reasons,
+        )

@@ -1,0 +1,1 @@
+"""The tools service: exact tools (symbolic math, unit conversion) for the reasoner and callers."""

@@ -1,0 +1,1 @@
+"""The verifier: re-computes what a reasoning chain computed and finds its first wrong step."""

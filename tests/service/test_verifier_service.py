@@ -1,0 +1,115 @@
+"""The verifier as a real process over gRPC, re-running tool calls on a real tools service."""
+
+import urllib.request
+
+import grpc
+import pytest
+from google.protobuf import struct_pb2
+
+from svend.common.v1 import reasoning_pb2, tool_pb2, verification_pb2
+from svend.verifier.v1 import verifier_pb2, verifier_pb2_grpc
+
+PASS, FAIL = verification_pb2.VERDICT_PASS, verification_pb2.VERDICT_FAIL
+UNVERIFIED = verification_pb2.VERDICT_UNVERIFIED
+
+
+def thought(text: str) -> reasoning_pb2.ReasoningStep:
+    return reasoning_pb2.ReasoningStep(kind=reasoning_pb2.STEP_KIND_THOUGHT, text=text)
+
+
+def struct(values: dict) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    message.update(values)
+    return message
+
+
+def tool_steps(result: dict, ok: bool = True) -> list[reasoning_pb2.ReasoningStep]:
+    """A symbolic_math call for 48/2 and the result the chain reports for it."""
+    arguments = {"operation": "simplify", "expression": "48/2"}
+    call = tool_pb2.ToolCall(id="c1", name="symbolic_math", arguments=struct(arguments))
+    given = tool_pb2.ToolResult(call_id="c1", name="symbolic_math", ok=ok, result=struct(result))
+    return [
+        reasoning_pb2.ReasoningStep(kind=reasoning_pb2.STEP_KIND_TOOL_CALL, tool_call=call),
+        reasoning_pb2.ReasoningStep(kind=reasoning_pb2.STEP_KIND_TOOL_RESULT, tool_result=given),
+    ]
+
+
+TOOL_RESULT = {"operation": "simplify", "result": "24", "latex": "24", "numeric": 24}
+
+
+def verify(address: str, steps: list, answer: str = "") -> verifier_pb2.VerifyResponse:
+    with grpc.insecure_channel(address) as channel:
+        stub = verifier_pb2_grpc.VerifierServiceStub(channel)
+        request = verifier_pb2.VerifyRequest(question="q", steps=steps, answer=answer)
+        return stub.Verify(request, timeout=30)
+
+
+def rejected(address: str, steps: list, answer: str = "") -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as caught:
+        verify(address, steps, answer)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    return caught.value
+
+
+def test_verify_with_tools(start_mesh) -> None:
+    mesh = start_mesh(["tools", "verifier"])
+    address = mesh.endpoints["verifier"].address
+
+    prose = [thought("She has 16 - 3 - 4 = 9 eggs."), thought("9 * 2 = 18 dollars.")]
+    reply = verify(address, prose, "$18")
+    assert (reply.verdict, reply.first_error_step) == (PASS, -1)
+    assert list(reply.step_scores) == [1.0, 1.0]
+    assert [c.step for c in reply.checks] == [0, 1, 2]
+    assert all(c.passed for c in reply.checks)
+    assert reply.confidence == 1.0
+
+    corrupted = [prose[0], thought("9 * 2 = 16 dollars.")]
+    reply = verify(address, corrupted, "16")
+    assert (reply.verdict, reply.first_error_step) == (FAIL, 1)
+    assert "step 1: 9 * 2 = 16 is wrong; 9 * 2 = 18" in reply.reasons
+
+    reply = verify(address, prose, "20")
+    assert (reply.verdict, reply.first_error_step) == (FAIL, 2)
+
+    reply = verify(address, [thought("All cats are mammals.")], "yes")
+    assert (reply.verdict, reply.first_error_step) == (UNVERIFIED, -1)
+    assert list(reply.step_scores) == [0.5]
+
+    reply = verify(address, [*tool_steps(TOOL_RESULT), thought("So 24 + 1 = 25.")], "25")
+    assert (reply.verdict, reply.first_error_step) == (PASS, -1)
+    assert list(reply.step_scores) == [1.0, 1.0, 1.0]
+    assert reply.checks[0].claim == "tool symbolic_math"
+    assert reply.checks[0].step == 1
+
+    tampered = {**TOOL_RESULT, "result": "25", "numeric": 25}
+    reply = verify(address, tool_steps(tampered), "25")
+    assert (reply.verdict, reply.first_error_step) == (FAIL, 1)
+    assert not reply.checks[0].passed
+
+    reply = verify(address, tool_steps(TOOL_RESULT), "25")
+    assert (reply.verdict, reply.first_error_step) == (FAIL, 2)
+
+    assert "steps" in rejected(address, []).details()
+    assert "steps[1].text" in rejected(address, [thought("1"), thought("x" * 10_001)]).details()
+    assert "steps" in rejected(address, [thought("1 + 1 = 2")] * 201).details()
+    no_name = reasoning_pb2.ReasoningStep(kind=reasoning_pb2.STEP_KIND_TOOL_CALL)
+    assert "steps[0].tool_call.name" in rejected(address, [no_name]).details()
+
+    metrics_port = mesh.endpoints["verifier"].metrics_port
+    with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as page:
+        text = page.read().decode()
+    assert 'svend_verifier_verdicts_total{verdict="pass"} 2.0' in text
+    assert 'svend_verifier_verdicts_total{verdict="fail"} 4.0' in text
+
+
+def test_unreachable_tools_are_not_failures(start_mesh) -> None:
+    mesh = start_mesh(["verifier"])
+    address = mesh.endpoints["verifier"].address
+
+    reply = verify(address, tool_steps(TOOL_RESULT))
+    assert (reply.verdict, reply.first_error_step) == (UNVERIFIED, -1)
+    assert "could not be reached" in reply.checks[0].detail
+
+    reply = verify(address, [*tool_steps(TOOL_RESULT), thought("24 / 2 = 12")], "12")
+    assert (reply.verdict, reply.first_error_step) == (PASS, -1)
+    assert list(reply.step_scores) == [0.5, 0.5, 1.0]

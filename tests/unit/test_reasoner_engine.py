@@ -1,0 +1,229 @@
+"""The reasoning loop, driven by a scripted backend that replays model turns."""
+
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from svend.common.context import deadline_var
+from svend.common.errors import NotReadyError
+from svend.reasoner.backends import Generation
+from svend.reasoner.chain import (
+    Chain,
+    ChainLimits,
+    Step,
+    StepKind,
+    StopReason,
+    ToolCall,
+    ToolError,
+    ToolErrorCode,
+    ToolResult,
+)
+from svend.reasoner.engine import Reasoner
+from svend.reasoner.prompting import Message
+
+SPECS = [{"type": "function", "function": {"name": "symbolic_math", "parameters": {}}}]
+CALL_12_BY_7 = (
+    '<tool_call>{"name": "symbolic_math", "arguments": '
+    '{"operation": "evaluate", "expression": "12*7"}}</tool_call>'
+)
+
+
+class ScriptedBackend:
+    """Replays model turns in order and records the conversations it was shown."""
+
+    name = "scripted"
+
+    def __init__(self, *turns: str | Generation) -> None:
+        self.turns = [
+            turn if isinstance(turn, Generation) else Generation(turn, 10, "stop") for turn in turns
+        ]
+        self.seen: list[list[Message]] = []
+        self.requests: list[dict[str, Any]] = []
+
+    async def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+        n: int = 1,
+    ) -> list[Generation]:
+        self.seen.append(list(messages))
+        self.requests.append({"max_new_tokens": max_new_tokens, "n": n, "stop": stop})
+        turns = [self.turns.pop(0) for _ in range(n)]
+        return [
+            turn
+            if turn.tokens <= max_new_tokens
+            else Generation(turn.text, max_new_tokens, "length")
+            for turn in turns
+        ]
+
+
+class ScriptedTools:
+    """Answers symbolic_math with a fixed result and anything else as unknown."""
+
+    def __init__(self, specs: list[dict[str, Any]] | None = SPECS) -> None:
+        self._specs = specs
+        self.calls: list[ToolCall] = []
+
+    async def specs(self) -> list[dict[str, Any]] | None:
+        return self._specs
+
+    async def call(self, call: ToolCall) -> ToolResult:
+        self.calls.append(call)
+        if call.name == "symbolic_math":
+            return ToolResult(call.id, call.name, True, {"value": "84"}, duration_ms=0.5)
+        error = ToolError(ToolErrorCode.UNKNOWN_TOOL, f"no tool named {call.name!r}")
+        return ToolResult(call.id, call.name, False, error=error)
+
+
+def reasoner(backend: ScriptedBackend, tools: ScriptedTools | None = None) -> Reasoner:
+    engine = Reasoner(tools or ScriptedTools())
+    engine.backend = backend
+    return engine
+
+
+def kinds(chain: Chain) -> list[StepKind]:
+    return [step.kind for step in chain.steps]
+
+
+async def test_direct_answer_splits_paragraphs_into_thoughts_and_answer() -> None:
+    backend = ScriptedBackend("12 * 7 = 84.\n\nAnswer: 84")
+    chain = await reasoner(backend).reason("What is 12 * 7?", ChainLimits(4, 100))
+    assert kinds(chain) == [StepKind.THOUGHT, StepKind.ANSWER]
+    assert [step.index for step in chain.steps] == [0, 1]
+    assert chain.answer == "Answer: 84"
+    assert chain.final_value == "84"
+    assert chain.stop_reason is StopReason.ANSWER
+    assert chain.tokens_generated == 10
+    system = backend.seen[0][0]["content"]
+    assert '"name": "symbolic_math"' in system.split("<tools>\n")[1]
+    assert backend.requests[0]["stop"] == ("<tool_response>",)
+
+
+async def test_tool_call_result_is_fed_back_before_the_answer() -> None:
+    backend = ScriptedBackend(f"Let me compute.\n{CALL_12_BY_7}", "The product is 84.")
+    tools = ScriptedTools()
+    chain = await reasoner(backend, tools).reason("What is 12 * 7?", ChainLimits(4, 100))
+    assert kinds(chain) == [
+        StepKind.THOUGHT,
+        StepKind.TOOL_CALL,
+        StepKind.TOOL_RESULT,
+        StepKind.ANSWER,
+    ]
+    assert chain.steps[0].text == "Let me compute."
+    call = chain.steps[1].tool_call
+    assert call is not None and call.name == "symbolic_math" and call.id == "call_1"
+    assert call.arguments == {"operation": "evaluate", "expression": "12*7"}
+    result = chain.steps[2].tool_result
+    assert result is not None and result.ok and result.call_id == "call_1"
+    assert [(i.call.name, i.result.result) for i in chain.tool_calls] == [
+        ("symbolic_math", {"value": "84"})
+    ]
+    second_turn = backend.seen[1]
+    assert second_turn[-2] == {"role": "assistant", "content": f"Let me compute.\n{CALL_12_BY_7}"}
+    assert second_turn[-1]["role"] == "tool"
+    assert json.loads(second_turn[-1]["content"]) == {
+        "name": "symbolic_math",
+        "content": {"value": "84"},
+    }
+    assert chain.final_value == "84"
+    assert chain.tokens_generated == 20
+    assert backend.requests[1]["max_new_tokens"] == 90
+
+
+async def test_broken_and_unknown_calls_go_back_to_the_model_as_errors() -> None:
+    backend = ScriptedBackend(
+        '<tool_call>{"name": "symbolic_math", "arguments": {</tool_call>'
+        '<tool_call>{"name": "abacus", "arguments": {}}</tool_call>' + CALL_12_BY_7,
+        "Answer: 84",
+    )
+    tools = ScriptedTools()
+    chain = await reasoner(backend, tools).reason("q", ChainLimits(4, 100))
+    results = [step.tool_result for step in chain.steps if step.kind is StepKind.TOOL_RESULT]
+    assert [(r.ok, r.error.code if r.error else None) for r in results if r] == [
+        (False, ToolErrorCode.INVALID_ARGUMENTS),
+        (False, ToolErrorCode.UNKNOWN_TOOL),
+        (True, None),
+    ]
+    assert [call.name for call in tools.calls] == ["abacus", "symbolic_math"]
+    assert [i.call.name for i in chain.tool_calls] == ["abacus", "symbolic_math"]
+    tool_messages = [m for m in backend.seen[1] if m["role"] == "tool"]
+    assert len(tool_messages) == 3
+    assert "not valid JSON" in tool_messages[0]["content"]
+    assert chain.stop_reason is StopReason.ANSWER
+
+
+async def test_step_limit_ends_a_chain_that_keeps_calling_tools() -> None:
+    backend = ScriptedBackend(CALL_12_BY_7, CALL_12_BY_7, "never reached")
+    chain = await reasoner(backend).reason("q", ChainLimits(2, 100))
+    assert chain.stop_reason is StopReason.STEP_LIMIT
+    assert len(backend.seen) == 2
+    assert chain.answer == "" and chain.final_value == ""
+    assert len(chain.tool_calls) == 2
+
+
+async def test_token_budget_cuts_the_chain_without_an_answer() -> None:
+    backend = ScriptedBackend(Generation("12 * 7 is", 50, "stop"))
+    chain = await reasoner(backend).reason("q", ChainLimits(4, 16))
+    assert chain.stop_reason is StopReason.TOKEN_BUDGET
+    assert chain.tokens_generated == 16
+    assert kinds(chain) == [StepKind.THOUGHT]
+    assert chain.answer == ""
+
+
+async def test_budget_spent_by_tool_turns_stops_before_another_turn() -> None:
+    backend = ScriptedBackend(Generation(CALL_12_BY_7, 30, "stop"), "unused")
+    chain = await reasoner(backend).reason("q", ChainLimits(4, 30))
+    assert chain.stop_reason is StopReason.TOKEN_BUDGET
+    assert len(backend.seen) == 1
+
+
+async def test_near_deadline_stops_before_generating() -> None:
+    backend = ScriptedBackend("unused")
+    token = deadline_var.set(time.monotonic() + 0.5)
+    try:
+        chain = await reasoner(backend).reason("q", ChainLimits(4, 100))
+    finally:
+        deadline_var.reset(token)
+    assert chain.stop_reason is StopReason.DEADLINE
+    assert chain.steps == [] and backend.seen == []
+
+
+async def test_generation_cut_by_time_is_a_deadline_stop() -> None:
+    backend = ScriptedBackend(Generation("Let me think", 5, "time"))
+    chain = await reasoner(backend).reason("q", ChainLimits(4, 100))
+    assert chain.stop_reason is StopReason.DEADLINE
+
+
+async def test_without_tools_the_prompt_says_so() -> None:
+    backend = ScriptedBackend("Answer: 2")
+    await reasoner(backend, ScriptedTools(specs=None)).reason("1+1?", ChainLimits(4, 100))
+    assert "No tools are available" in backend.seen[0][0]["content"]
+
+
+async def test_stream_yields_steps_then_the_chain() -> None:
+    backend = ScriptedBackend(CALL_12_BY_7, "Answer: 84")
+    events = [e async for e in reasoner(backend).stream("q", ChainLimits(4, 100))]
+    assert all(isinstance(e, Step) for e in events[:-1])
+    chain = events[-1]
+    assert isinstance(chain, Chain)
+    assert events[:-1] == chain.steps
+
+
+async def test_sample_batches_first_turns_and_runs_each_chain() -> None:
+    backend = ScriptedBackend("Answer: 84", CALL_12_BY_7, "Answer: 85", "Answer: 84")
+    chains = await reasoner(backend).sample("q", ChainLimits(4, 100, 0.7), 3)
+    assert backend.requests[0]["n"] == 3
+    assert [c.final_value for c in chains] == ["84", "84", "85"]
+    assert [len(c.tool_calls) for c in chains] == [0, 1, 0]
+
+
+async def test_without_a_loaded_model_the_service_is_not_ready() -> None:
+    with pytest.raises(NotReadyError):
+        await Reasoner(ScriptedTools()).reason("q", ChainLimits(4, 100))

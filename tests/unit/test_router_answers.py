@@ -1,0 +1,44 @@
+"""Rendering direct tool answers and the deep path's verifier-weighted vote."""
+
+from svend.common.v1 import verification_pb2
+from svend.router.answers import render_tool_answer, vote_weight, weighted_vote
+
+Verdict = verification_pb2.Verdict
+
+
+def test_unit_conversion_answer_names_both_sides() -> None:
+    answer, value = render_tool_answer(
+        "unit_convert",
+        {"value": 5.0, "from_unit": "km", "to_unit": "miles"},
+        {"value": 3.10686, "unit": "mile", "text": "3.10686 mile"},
+    )
+    assert answer == "5 km = 3.10686 mile"
+    assert value == "3.10686 mile"
+
+
+def test_solutions_are_listed() -> None:
+    answer, value = render_tool_answer(
+        "symbolic_math",
+        {"operation": "solve", "expression": "x^2-5x+6=0"},
+        {"solutions": ["2", "3"]},
+    )
+    assert "x = 2 or x = 3" in answer
+    assert value == "2, 3"
+
+
+def test_verified_minority_beats_unverified_majority() -> None:
+    candidates = [
+        ("41", vote_weight(Verdict.VERDICT_FAIL, 0.9)),
+        ("41", vote_weight(Verdict.VERDICT_FAIL, 0.9)),
+        ("42", vote_weight(Verdict.VERDICT_PASS, 0.8)),
+    ]
+    best, tallies = weighted_vote(candidates)
+    assert best == 2
+    assert tallies["42"] > tallies["41"]
+
+
+def test_equal_values_written_differently_are_one_group() -> None:
+    best, tallies = weighted_vote([("42.0", 0.5), ("42", 0.5), ("7", 0.9)])
+    assert len(tallies) == 2
+    assert tallies["42"] == 1.0
+    assert best in (0, 1)

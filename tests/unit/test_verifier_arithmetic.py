@@ -1,0 +1,126 @@
+"""Reading and exactly re-computing the arithmetic written in prose."""
+
+import pytest
+import sympy
+
+from svend.verifier.arithmetic import find_equations, recompute, states_value
+
+
+def verdicts(text: str) -> list[tuple[str, bool]]:
+    """Each equation the text claims, with whether it holds."""
+    results = []
+    for equation in find_equations(text):
+        checked = recompute(equation)
+        if checked is not None:
+            results.append((text[equation.start : equation.end], checked.held))
+    return results
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Natalia sold 48/2 = 24 clips in May.", "48/2 = 24"),
+        ("She has 16 - 3 - 4 = 9 eggs left.", "16 - 3 - 4 = 9"),
+        ("She makes $12 \u00d7 5 = $60 a week.", "12 \u00d7 5 = $60"),
+        ("3 * 4 + 2 = 14", "3 * 4 + 2 = 14"),
+        ("Then 2^3 = 8 and", "2^3 = 8"),
+        ("1,200 + 300 = 1,500 people", "1,200 + 300 = 1,500"),
+        ("0.5 * 10 = 5", "0.5 * 10 = 5"),
+        ("3/4 of 20 = 15 marbles", "3/4 of 20 = 15"),
+        ("20% of 80 is 16.", "20% of 80 is 16"),
+        ("half of 48 = 24", "half of 48 = 24"),
+        ("The area is pi*1 = 3.14 m².", "pi*1 = 3.14"),
+        ("10/3 = 3.33 each", "10/3 = 3.33"),
+        ("2/3 = 0.67", "2/3 = 0.67"),
+        ("2/3 = 0.66", "2/3 = 0.66"),
+        ("22/7 ≈ 3.14", "22/7 ≈ 3.14"),
+        ("√16 = 4", "√16 = 4"),
+        ("5² = 25", "5² = 25"),
+        ("12 x 5 = 60", "12 x 5 = 60"),
+        ("16/80 = 20%", "16/80 = 20%"),
+        ("3 * 4 is equal to 12", "3 * 4 is equal to 12"),
+        ("-3 + 5 = 2", "-3 + 5 = 2"),
+        ("2(3+4) = 14", "2(3+4) = 14"),
+        ("7 \u2212 2 = 5", "7 \u2212 2 = 5"),
+        ("**Step 1:** 48/2 = 24**.**", "48/2 = 24"),
+        ("(so 48/2 = 24)", "48/2 = 24"),
+        ("\\frac{3}{4} \\times 20 = 15", "\\frac{3}{4} \\times 20 = 15"),
+        ("She has <<16-3-4=9>>9 eggs", "16-3-4=9"),
+    ],
+)
+def test_correct_claims_hold(text: str, claim: str) -> None:
+    assert verdicts(text) == [(claim, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Natalia sold 48/2 = 25 clips in May.", "48/2 = 25"),
+        ("16 - 3 - 4 = 8 eggs", "16 - 3 - 4 = 8"),
+        ("$12 \u00d7 5 = $65", "12 \u00d7 5 = $65"),
+        ("2^3 = 6", "2^3 = 6"),
+        ("1,200 + 300 = 1,600", "1,200 + 300 = 1,600"),
+        ("20% of 80 is 18", "20% of 80 is 18"),
+        # 2.5 has an exact one-decimal form, so 2.6 is not a rounding of it.
+        ("10/4 = 2.6", "10/4 = 2.6"),
+        ("pi*1 = 3.15", "pi*1 = 3.15"),
+        ("5/0 = 0", "5/0 = 0"),
+    ],
+)
+def test_wrong_claims_fail(text: str, claim: str) -> None:
+    assert verdicts(text) == [(claim, False)]
+
+
+def test_running_chains_check_each_link() -> None:
+    assert verdicts("48/2 = 24 + 3 = 27") == [("48/2 = 24 + 3", True), ("24 + 3 = 27", True)]
+    assert verdicts("48/2 = 24 + 3 = 28") == [("48/2 = 24 + 3", True), ("24 + 3 = 28", False)]
+
+
+def test_gsm8k_annotation_and_prose_are_one_claim_unless_they_differ() -> None:
+    assert verdicts("48/2 = <<48/2=24>>24 clips") == [("48/2 = <<48/2=24>>24", True)]
+    assert sorted(verdicts("48/2 = <<48/2=24>>25 clips")) == [
+        ("48/2 = <<48/2=24>>25", False),
+        ("48/2=24", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x + 3 = 5",
+        "2x = 10",
+        "f(3) = 9",
+        "2 + 3 = 5 + y",
+        "2kg * 3 = 6kg",
+        "Day 1 = 5 + 3",
+        "The answer is 16.",
+        "80 + 20% = 96",
+        "9^9^9 = 1",
+        "__import__('os').system('echo 1') = 1",
+        "Janet's ducks lay eggs every morning.",
+        "四十八除以二等于二十四",
+        "",
+    ],
+)
+def test_unreadable_or_algebraic_text_is_skipped(text: str) -> None:
+    assert verdicts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "value", "stated"),
+    [
+        ("18", 18, True),
+        ("$18.00", 18, True),
+        ("The answer is \\boxed{18}.", 18, True),
+        ("x = 4", 4, True),
+        ("3/4", sympy.Rational(3, 4), True),
+        ("25%", 25, True),
+        ("3.33", sympy.Rational(10, 3), True),
+        ("19", 18, False),
+        ("-5", 5, False),
+        ("3/4", 4, False),
+        ("eighteen", 18, None),
+    ],
+)
+def test_answer_states_value(answer: str, value: object, stated: bool | None) -> None:
+    assert states_value(sympy.sympify(value), answer) is stated

@@ -1,0 +1,83 @@
+"""Whole prose chains through the exact checks and the combiner."""
+
+from svend.verifier.chain import Chain, Step, StepKind
+from svend.verifier.findings import FAIL_CONFIDENCE, Outcome, Verdict
+from svend.verifier.verifier import conclude, prose_findings
+
+JANET = (
+    "Janet's ducks lay 16 eggs per day.",
+    "She eats 3 and bakes with 4, so 16 - 3 - 4 = 9 eggs are left.",
+    "She sells them at $2 each: 9 * 2 = $18 a day.",
+)
+
+
+def report_for(steps: tuple[str, ...], answer: str):
+    chain = Chain(
+        "How much does Janet make?", tuple(Step(StepKind.THOUGHT, t) for t in steps), answer
+    )
+    return conclude(chain, prose_findings(chain.steps))
+
+
+def test_correct_chain_passes() -> None:
+    report = report_for(JANET, "$18")
+    assert report.verdict is Verdict.PASS
+    assert report.first_error_step == -1
+    assert report.step_scores == (0.5, 1.0, 1.0)
+    # Two of three steps and the answer were checked.
+    assert report.confidence == 0.75
+    assert [f.outcome for f in report.findings] == [Outcome.PASSED] * 3
+    assert report.reasons[0] == "step 1: 16 - 3 - 4 = 9 holds"
+
+
+def test_corrupted_step_fails_at_that_step() -> None:
+    steps = (JANET[0], JANET[1].replace("= 9", "= 8"), "She sells them at $2 each: 8 * 2 = $16.")
+    report = report_for(steps, "16")
+    assert report.verdict is Verdict.FAIL
+    assert report.first_error_step == 1
+    assert report.step_scores == (0.5, 0.0, 1.0)
+    assert report.confidence == FAIL_CONFIDENCE
+    assert "step 1: 16 - 3 - 4 = 8 is wrong; 16 - 3 - 4 = 9" in report.reasons
+
+
+def test_first_of_several_errors_is_reported() -> None:
+    steps = ("48/2 = 24", "24 + 10 = 35", "35 * 2 = 60")
+    report = report_for(steps, "60")
+    assert report.verdict is Verdict.FAIL
+    assert report.first_error_step == 1
+    assert report.step_scores == (1.0, 0.0, 0.0)
+
+
+def test_wrong_final_answer_points_past_the_steps() -> None:
+    report = report_for(JANET, "The answer is 20 dollars.")
+    assert report.verdict is Verdict.FAIL
+    assert report.first_error_step == len(JANET)
+    assert report.step_scores == (0.5, 1.0, 1.0)
+    assert report.reasons[-1].startswith("answer: 'The answer is 20 dollars.' is wrong")
+
+
+def test_answer_without_a_number_is_not_checked() -> None:
+    report = report_for(JANET, "eighteen dollars")
+    assert report.verdict is Verdict.PASS
+    assert all(f.kind != "answer" for f in report.findings)
+
+
+def test_chain_without_numbers_is_unverified() -> None:
+    report = report_for(("All cats are mammals.", "Tom is a cat, so Tom is a mammal."), "yes")
+    assert report.verdict is Verdict.UNVERIFIED
+    assert report.first_error_step == -1
+    assert report.step_scores == (0.5, 0.5)
+    assert report.confidence == 0.0
+    assert report.findings == ()
+    assert report.reasons[0].startswith("nothing could be checked")
+
+
+def test_non_english_chain_is_unverified() -> None:
+    report = report_for(("四十八除以二等于二十四。", "Сорок восемь пополам — двадцать четыре."), "")
+    assert report.verdict is Verdict.UNVERIFIED
+
+
+def test_answer_only_with_nothing_computed_is_unverified() -> None:
+    report = report_for((), "42")
+    assert report.verdict is Verdict.UNVERIFIED
+    assert report.step_scores == ()
+    assert [f.outcome for f in report.findings] == [Outcome.UNCHECKED]
