@@ -28,7 +28,7 @@ def test_defaults_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     settings = ReasonerSettings()
     assert (settings.max_new_tokens, settings.max_steps) == (64, 4)
     assert settings.tools_addr == "10.0.0.1:1"
-    assert settings.torch_threads == 2
+    assert settings.torch_threads == 1
 
 
 def test_sha256_mismatch_is_refused(tmp_path: Path) -> None:
