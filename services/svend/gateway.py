@@ -36,10 +36,14 @@ MEBIBYTE = 1024 * 1024
 MAX_REST_BODY_BYTES = 2 * MEBIBYTE
 MAX_GRPC_MESSAGE_BYTES = 4 * MEBIBYTE
 DEFAULT_TIMEOUT_S = 30
-# Answering a question spans safety, reasoning and verification: it gets longer.
+# Answering a question spans safety, reasoning and verification: it gets longer, a little more
+# than the router's own deadline (120 s) so that the router's DEADLINE_EXCEEDED reaches the caller.
 ROUTE_TIMEOUTS_S = {
-    "svend.router.v1.RouterService.Ask": 120,
-    "svend.router.v1.RouterService.AskStream": 120,
+    "svend.router.v1.RouterService.Ask": 130,
+    "svend.router.v1.RouterService.AskStream": 130,
+    "svend.reasoner.v1.ReasonerService.Reason": 120,
+    "svend.reasoner.v1.ReasonerService.ReasonStream": 120,
+    "svend.reasoner.v1.ReasonerService.Sample": 120,
 }
 # Calls without side effects that are safe to send twice.
 IDEMPOTENT_METHODS = frozenset(

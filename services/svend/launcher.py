@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -140,9 +141,8 @@ def check_serving(address: str, timeout: float = 1.0) -> bool:
 def gateway_ready(admin_port: int) -> bool:
     """True when Envoy's admin interface says the gateway is live."""
     try:
-        with socket.create_connection((LOCAL_HOST, admin_port), timeout=1) as conn:
-            conn.sendall(b"GET /ready HTTP/1.0\r\n\r\n")
-            return b"LIVE" in conn.recv(4096)
+        with urllib.request.urlopen(f"http://{LOCAL_HOST}:{admin_port}/ready", timeout=1) as reply:
+            return b"LIVE" in reply.read()
     except OSError:
         return False
 

@@ -100,7 +100,7 @@ def test_standard_path_runs_the_reasoner(gateway: httpx.Client) -> None:
 def test_stream_ends_with_the_answer(gateway: httpx.Client) -> None:
     reply = gateway.post("/v1/ask:stream", json={"query": "convert 2 h to min"})
     assert reply.status_code == 200, reply.text
-    events = json.loads(reply.text)
+    events = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
     assert "step" in events[0]
     assert events[-1]["answer"]["final_value"].startswith("120")
 

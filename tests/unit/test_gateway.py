@@ -96,7 +96,7 @@ def test_retries_only_for_idempotent_calls_and_ask_gets_longer(config: dict[str,
     timeouts = {
         r["match"].get("path"): r["route"]["timeout"] for r in routes(config) if "route" in r
     }
-    assert timeouts["/svend.router.v1.RouterService/Ask"] == "120s"
+    assert timeouts["/svend.router.v1.RouterService/Ask"] == "130s"
     assert timeouts[None] == "30s"
 
 
