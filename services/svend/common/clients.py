@@ -50,6 +50,10 @@ def open_channel(
         ("grpc.enable_retries", 1),
         ("grpc.service_config", json.dumps({"methodConfig": method_config})),
         ("grpc.keepalive_time_ms", 30_000),
+        # Reconnect quickly once a restarted service is back, instead of backing off for minutes.
+        ("grpc.initial_reconnect_backoff_ms", 100),
+        ("grpc.min_reconnect_backoff_ms", 100),
+        ("grpc.max_reconnect_backoff_ms", 1000),
     ]
     return grpc.aio.insecure_channel(
         target,
