@@ -42,3 +42,8 @@ REDIS_PORT = 6379
 def dependency_env_var(service: str, dependency: str) -> str:
     """The setting that tells `service` where `dependency` listens."""
     return f"SVEND_{service.upper()}_{dependency.upper()}_ADDR"
+
+
+def default_address(service: str) -> str:
+    """Where a service listens by default on one machine."""
+    return f"127.0.0.1:{SERVICES_BY_NAME[service].grpc_port}"

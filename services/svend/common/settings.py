@@ -1,10 +1,12 @@
 """Typed settings, one object per service, read from SVEND_<SERVICE>_* environment variables."""
 
 import sys
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from svend.mesh import SERVICES_BY_NAME
 
 MEBIBYTE = 1024 * 1024
 
@@ -29,6 +31,16 @@ class ServiceSettings(BaseSettings):
     max_concurrent_rpcs: int = Field(
         256, ge=1, description="RPCs served at once; more are refused with RESOURCE_EXHAUSTED."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def mesh_ports(cls, data: Any) -> Any:
+        """Ports default to the service's row of the mesh table, so they are written once."""
+        spec = SERVICES_BY_NAME.get(cls.service_name())
+        if spec is not None and isinstance(data, dict):
+            data.setdefault("port", spec.grpc_port)
+            data.setdefault("metrics_port", spec.metrics_port)
+        return data
 
     @classmethod
     def service_name(cls) -> str:

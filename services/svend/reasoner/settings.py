@@ -6,10 +6,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from svend.common.settings import ServiceSettings
-from svend.mesh import SERVICES_BY_NAME
-
-SPEC = SERVICES_BY_NAME["reasoner"]
-TOOLS_ADDR = f"127.0.0.1:{SERVICES_BY_NAME['tools'].grpc_port}"
+from svend.mesh import default_address
 
 SUPPORTED_BACKENDS = ("transformers",)
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
@@ -20,9 +17,9 @@ class ReasonerSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="SVEND_REASONER_", extra="ignore", frozen=True)
 
-    port: int = Field(SPEC.grpc_port, ge=0, le=65535)
-    metrics_port: int = Field(SPEC.metrics_port, ge=0, le=65535)
-    tools_addr: str = Field(TOOLS_ADDR, description="Where the tools service listens.")
+    tools_addr: str = Field(
+        default_address("tools"), description="Where the tools service listens."
+    )
     tools_timeout_seconds: float = Field(
         10.0, gt=0, le=120, description="Longest one ListTools or CallTool call may take."
     )

@@ -4,13 +4,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from svend.common.settings import ServiceSettings
-from svend.mesh import SERVICES_BY_NAME
-
-SPEC = SERVICES_BY_NAME["router"]
-
-
-def default_addr(service: str) -> str:
-    return f"127.0.0.1:{SERVICES_BY_NAME[service].grpc_port}"
+from svend.mesh import default_address
 
 
 class RouterSettings(ServiceSettings):
@@ -18,12 +12,10 @@ class RouterSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="SVEND_ROUTER_", extra="ignore", frozen=True)
 
-    port: int = Field(SPEC.grpc_port, ge=0, le=65535)
-    metrics_port: int = Field(SPEC.metrics_port, ge=0, le=65535)
-    safety_addr: str = default_addr("safety")
-    tools_addr: str = default_addr("tools")
-    reasoner_addr: str = default_addr("reasoner")
-    verifier_addr: str = default_addr("verifier")
+    safety_addr: str = default_address("safety")
+    tools_addr: str = default_address("tools")
+    reasoner_addr: str = default_address("reasoner")
+    verifier_addr: str = default_address("verifier")
     redis_url: str | None = Field(
         None,
         validation_alias=AliasChoices("SVEND_REDIS_URL", "SVEND_ROUTER_REDIS_URL"),

@@ -6,9 +6,6 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from svend.common import ServiceSettings
-from svend.mesh import SERVICES_BY_NAME
-
-SPEC = SERVICES_BY_NAME["safety"]
 
 
 class SafetySettings(ServiceSettings):
@@ -16,10 +13,6 @@ class SafetySettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="SVEND_SAFETY_", extra="ignore", frozen=True)
 
-    port: int = Field(SPEC.grpc_port, ge=0, le=65535, description="gRPC port.")
-    metrics_port: int = Field(
-        SPEC.metrics_port, ge=0, le=65535, description="Prometheus /metrics port; 0 disables it."
-    )
     review_threshold: float = Field(
         0.5, gt=0, le=1, description="An input whose unsafe score reaches this is flagged REVIEW."
     )

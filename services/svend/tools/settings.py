@@ -4,9 +4,6 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from svend.common import ServiceSettings
-from svend.mesh import SERVICES_BY_NAME
-
-SPEC = SERVICES_BY_NAME["tools"]
 
 
 class ToolsSettings(ServiceSettings):
@@ -14,10 +11,6 @@ class ToolsSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="SVEND_TOOLS_", extra="ignore", frozen=True)
 
-    port: int = Field(SPEC.grpc_port, ge=0, le=65535, description="gRPC port.")
-    metrics_port: int = Field(
-        SPEC.metrics_port, ge=0, le=65535, description="Prometheus /metrics port; 0 disables it."
-    )
     timeout_seconds: float = Field(
         10.0,
         gt=0,

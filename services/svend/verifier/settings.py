@@ -4,10 +4,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from svend.common import ServiceSettings
-from svend.mesh import SERVICES_BY_NAME
-
-SPEC = SERVICES_BY_NAME["verifier"]
-TOOLS_SPEC = SERVICES_BY_NAME["tools"]
+from svend.mesh import default_address
 
 
 class VerifierSettings(ServiceSettings):
@@ -15,12 +12,8 @@ class VerifierSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="SVEND_VERIFIER_", extra="ignore", frozen=True)
 
-    port: int = Field(SPEC.grpc_port, ge=0, le=65535, description="gRPC port; 0 picks one.")
-    metrics_port: int = Field(
-        SPEC.metrics_port, ge=0, le=65535, description="Prometheus port; 0 disables it."
-    )
     tools_addr: str = Field(
-        f"127.0.0.1:{TOOLS_SPEC.grpc_port}",
+        default_address("tools"),
         min_length=1,
         description="host:port of the tools service that tool calls are re-run on.",
     )
