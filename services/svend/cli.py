@@ -5,8 +5,10 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import grpc
@@ -30,7 +32,7 @@ DEFAULT_GATEWAY = os.environ.get("SVEND_GATEWAY", f"localhost:{GATEWAY_PORT}")
 EXAMPLE_BODY = json.dumps({"query": "convert 5 km to miles"})
 PATHS = {"auto": 0, "quick": 1, "standard": 2, "deep": 3}
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def port_in_use(port: int) -> bool:
@@ -49,29 +51,22 @@ def command_up(args: argparse.Namespace) -> int:
             "Stop it with `make down`."
         )
         return 1
+    if args.detach:
+        return start_detached(args)
     extra_env = {"SVEND_REDIS_URL": args.redis_url} if args.redis_url else {}
-    mesh = LocalMesh(args.run_dir, extra_env=extra_env, detach=args.detach)
+    mesh = LocalMesh(args.run_dir, extra_env=extra_env)
     console.print(f"starting the Svend mesh (logs in {args.run_dir / 'logs'}) …")
+    # SIGTERM while starting unwinds like Ctrl-C, so mesh.start stops what it started.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         mesh.start(timeout=args.timeout, progress=True)
+    except KeyboardInterrupt:
+        console.print("interrupted; stopped what had started.")
+        return 1
     except LaunchError as error:
         console.print(f"[red]start failed:[/red] {error}")
         return 1
-    cache = f"Redis at {args.redis_url}" if args.redis_url else "in memory"
-    console.print(
-        f"[green]Svend is up.[/green] REST and gRPC: http://localhost:{GATEWAY_PORT}  "
-        f"(Envoy admin: http://localhost:{GATEWAY_ADMIN_PORT}); cache: {cache}\n"
-        f"  try: curl -s localhost:{GATEWAY_PORT}/v1/ask -d '{EXAMPLE_BODY}'\n"
-        f'       svend ask "solve x^2-5x+6=0"'
-    )
-    for spec in SERVICES:
-        console.print(
-            f"  {spec.name:<9} gRPC 127.0.0.1:{spec.grpc_port}"
-            f"  metrics http://127.0.0.1:{spec.metrics_port}/metrics"
-        )
-    if args.detach:
-        console.print("running detached; stop with `make down`.")
-        return 0
+    print_banner(args.redis_url)
     console.print("press Ctrl-C to stop.")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -84,6 +79,57 @@ def command_up(args: argparse.Namespace) -> int:
     console.print("stopping …")
     codes = mesh.stop()
     console.print("stopped: " + ", ".join(f"{name} ({code})" for name, code in codes.items()))
+    return 0
+
+
+def print_banner(redis_url: str | None) -> None:
+    cache = f"Redis at {redis_url}" if redis_url else "in memory"
+    console.print(
+        f"[green]Svend is up.[/green] REST and gRPC: http://localhost:{GATEWAY_PORT}  "
+        f"(Envoy admin: http://localhost:{GATEWAY_ADMIN_PORT}); cache: {cache}\n"
+        f"  try: curl -s localhost:{GATEWAY_PORT}/v1/ask -d '{EXAMPLE_BODY}'\n"
+        f'       svend ask "solve x^2-5x+6=0"'
+    )
+    for spec in SERVICES:
+        console.print(
+            f"  {spec.name:<9} gRPC 127.0.0.1:{spec.grpc_port}"
+            f"  metrics http://127.0.0.1:{spec.metrics_port}/metrics"
+        )
+
+
+def start_detached(args: argparse.Namespace) -> int:
+    """Run `svend up` as a background supervisor and return once its mesh is healthy.
+
+    The supervisor stays the parent of every process (Envoy exits when its parent does)
+    and stops them all when `svend down` sends it SIGTERM.
+    """
+    args.run_dir.mkdir(parents=True, exist_ok=True)
+    (args.run_dir / "logs").mkdir(exist_ok=True)
+    argv = [sys.executable, "-m", "svend.cli", "--run-dir", str(args.run_dir), "up"]
+    argv += ["--timeout", str(args.timeout)]
+    if args.redis_url:
+        argv += ["--redis-url", args.redis_url]
+    log_path = args.run_dir / "logs" / "supervisor.log"
+    with log_path.open("ab") as log_file:
+        supervisor = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    console.print(f"starting the Svend mesh in the background (logs in {args.run_dir / 'logs'}) …")
+    while True:
+        state = read_state(args.run_dir)
+        if state is not None and state.supervisor == supervisor.pid:
+            break
+        if supervisor.poll() is not None:
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-20:])
+            console.print(f"[red]start failed[/red]; last lines of {log_path}:\n{tail}")
+            return 1
+        time.sleep(0.3)
+    print_banner(args.redis_url)
+    console.print("running in the background; stop with `make down` (or `svend down`).")
     return 0
 
 

@@ -83,9 +83,7 @@ def service_environment(name: str, endpoints: Mapping[str, Endpoint]) -> dict[st
 class ManagedProcess:
     """One child process with its output in a log file."""
 
-    def __init__(
-        self, name: str, argv: list[str], env: Mapping[str, str], log_path: Path, detach: bool
-    ) -> None:
+    def __init__(self, name: str, argv: list[str], env: Mapping[str, str], log_path: Path) -> None:
         self.name = name
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +94,6 @@ class ManagedProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
-                start_new_session=detach,
             )
 
     @property
@@ -164,6 +161,8 @@ class MeshState:
     admin_port: int
     endpoints: dict[str, dict[str, int | str]]
     pids: dict[str, int] = field(default_factory=dict)
+    # The `svend up` process that started the mesh and stops it on SIGTERM.
+    supervisor: int = 0
 
 
 class LocalMesh:
@@ -178,7 +177,6 @@ class LocalMesh:
         gateway_port: int | None = GATEWAY_PORT,
         admin_port: int = GATEWAY_ADMIN_PORT,
         extra_env: Mapping[str, str] | None = None,
-        detach: bool = False,
     ) -> None:
         self.run_dir = run_dir
         self.endpoints = dict(endpoints or default_endpoints())
@@ -186,7 +184,6 @@ class LocalMesh:
         self.gateway_port = gateway_port
         self.admin_port = admin_port
         self.extra_env = dict(extra_env or {})
-        self.detach = detach
         self.processes: dict[str, ManagedProcess] = {}
 
     def base_environment(self) -> dict[str, str]:
@@ -207,7 +204,6 @@ class LocalMesh:
             [sys.executable, "-m", f"svend.{name}"],
             env,
             self.run_dir / "logs" / f"{name}.log",
-            self.detach,
         )
         self.processes[name] = process
         return process
@@ -234,7 +230,7 @@ class LocalMesh:
             str(self.admin_port),
         ]
         process = ManagedProcess(
-            "envoy", argv, self.base_environment(), self.run_dir / "logs" / "envoy.log", self.detach
+            "envoy", argv, self.base_environment(), self.run_dir / "logs" / "envoy.log"
         )
         self.processes["envoy"] = process
         return process
@@ -296,6 +292,7 @@ class LocalMesh:
             admin_port=self.admin_port,
             endpoints={name: asdict(e) for name, e in self.endpoints.items()},
             pids={name: p.pid for name, p in self.processes.items()},
+            supervisor=os.getpid(),
         )
 
     def write_state(self) -> None:
@@ -311,26 +308,36 @@ def read_state(run_dir: Path) -> MeshState | None:
 
 
 def stop_detached(run_dir: Path, grace: float = 15.0) -> list[str]:
-    """Stop the processes of a detached mesh; returns the names that were running."""
+    """Stop a detached mesh through its supervisor; returns the names that were running.
+
+    The supervisor stops its children in order; any process still alive after it (a
+    supervisor killed by force, say) is sent SIGTERM and then SIGKILL directly.
+    """
     state = read_state(run_dir)
     if state is None:
         return []
-    stopped = []
+    running = [name for name, pid in state.pids.items() if _alive(pid)]
+    if state.supervisor and _alive(state.supervisor):
+        os.kill(state.supervisor, signal.SIGTERM)
+        deadline = time.monotonic() + grace + 5
+        while time.monotonic() < deadline and _alive(state.supervisor):
+            time.sleep(0.1)
+    leftover = []
     for name, pid in sorted(state.pids.items(), key=lambda item: item[0] != "envoy"):
         try:
             os.kill(pid, signal.SIGTERM)
-            stopped.append(name)
+            leftover.append(name)
         except ProcessLookupError:
             continue
     deadline = time.monotonic() + grace
-    for name in stopped:
+    for name in leftover:
         pid = state.pids[name]
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.1)
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
     (run_dir / STATE_FILE).unlink(missing_ok=True)
-    return stopped
+    return running
 
 
 def _alive(pid: int) -> bool:

@@ -233,13 +233,12 @@ class Router:
                 return
             raise UnavailableError(f"tools service unavailable: {error.details()}") from None
         result = tool_pb2.ToolResult(
-            call_id=call.id,
-            name=direct.tool,
-            ok=reply.ok,
-            result=reply.result,
-            error=reply.error,
-            duration_ms=reply.duration_ms,
+            call_id=call.id, name=direct.tool, ok=reply.ok, duration_ms=reply.duration_ms
         )
+        if reply.ok:
+            result.result.CopyFrom(reply.result)
+        else:
+            result.error.CopyFrom(reply.error)
         response.tool_calls.add(call=call, result=result)
         response.steps.add(
             index=0,
