@@ -63,7 +63,9 @@ test: setup system-deps $(BUF)
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/python bench/quick_path.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \
+	  echo "wrk is missing (apt-get install wrk): the REST rows will be skipped" >&2; }
+	$(BIN)/python -m bench.quick_path
 
 clean:
 	rm -rf $(VENV) node_modules build .run $(DESCRIPTOR) services/svend/*/v1

@@ -16,6 +16,7 @@ from opentelemetry.instrumentation.grpc import aio_client_interceptors
 from svend.common.context import bounded_timeout
 from svend.common.interceptors import RequestIdClientInterceptor
 from svend.common.settings import MEBIBYTE
+from svend.common.tracing import tracing_enabled
 from svend.common.v1 import reasoning_pb2
 from svend.reasoner.v1 import reasoner_pb2, reasoner_pb2_grpc
 from svend.safety.v1 import safety_pb2, safety_pb2_grpc
@@ -55,11 +56,10 @@ def open_channel(
         ("grpc.min_reconnect_backoff_ms", 100),
         ("grpc.max_reconnect_backoff_ms", 1000),
     ]
-    return grpc.aio.insecure_channel(
-        target,
-        options=options,
-        interceptors=[*aio_client_interceptors(), RequestIdClientInterceptor()],
-    )
+    interceptors: list[grpc.aio.ClientInterceptor] = [RequestIdClientInterceptor()]
+    if tracing_enabled():
+        interceptors[:0] = aio_client_interceptors()
+    return grpc.aio.insecure_channel(target, options=options, interceptors=interceptors)
 
 
 def to_struct(values: Mapping[str, Any]) -> struct_pb2.Struct:

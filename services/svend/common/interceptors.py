@@ -78,7 +78,12 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         RPC_LATENCY.labels(*labels).observe(elapsed)
         if not method.startswith(QUIET_METHOD_PREFIXES):
             log.info(
-                "rpc %s", method, extra={"code": code.name, "duration_ms": round(elapsed * 1e3, 2)}
+                "rpc",
+                extra={
+                    "method": method,
+                    "code": code.name,
+                    "duration_ms": round(elapsed * 1e3, 2),
+                },
             )
 
     def _wrap_unary(

@@ -21,7 +21,7 @@ from svend.common.interceptors import ServerInterceptor
 from svend.common.logs import configure_logging
 from svend.common.metrics import start_metrics_server
 from svend.common.settings import ServiceSettings, load_settings
-from svend.common.tracing import configure_tracing
+from svend.common.tracing import configure_tracing, tracing_enabled
 
 log = logging.getLogger("svend.server")
 
@@ -64,8 +64,11 @@ def server_options(settings: ServiceSettings) -> list[tuple[str, Any]]:
 async def serve(settings: ServiceSettings, app: ServiceApp) -> None:
     """Run the server until SIGTERM or SIGINT, then shut down gracefully."""
     service = settings.service_name()
+    interceptors: list[grpc.aio.ServerInterceptor] = [ServerInterceptor(service)]
+    if tracing_enabled():
+        interceptors.insert(0, aio_server_interceptor())
     server = grpc.aio.server(
-        interceptors=[aio_server_interceptor(), ServerInterceptor(service)],
+        interceptors=interceptors,
         options=server_options(settings),
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )
