@@ -2,7 +2,8 @@
 
 Starts the whole mesh on free ports, then measures each way of asking the same kind of question
 ("convert <n> km to miles", a fresh n per request so every request misses the cache and runs the
-full quick path: input safety, the unit_convert tool, output safety) at concurrency 1 and 32.
+full quick path: input safety, the unit_convert tool, output safety) at concurrency 1 and 32,
+plus one repeated question (cache hits: input safety, then the cached answer).
 REST load comes from wrk (Debian's `wrk`, installed by `make bench` when missing); gRPC load from
 grpc.aio clients in a separate process. Prints p50/p99 and throughput per row.
 """
@@ -48,8 +49,13 @@ def summarise(latencies_s: list[float], elapsed_s: float, errors: int) -> dict[s
     }
 
 
-async def grpc_load(address: str, concurrency: int, requests: int, seed: int) -> dict[str, float]:
-    """Each of `concurrency` workers asks in a loop until `requests` were sent in all."""
+async def grpc_load(
+    address: str, concurrency: int, requests: int, seed: int, repeat: bool = False
+) -> dict[str, float]:
+    """Each of `concurrency` workers asks in a loop until `requests` were sent in all.
+
+    With repeat, every request asks the same question, so all but the first hit the cache.
+    """
     counter = itertools.count(seed * 1_000_000)
     latencies: list[float] = []
     errors = 0
@@ -59,7 +65,9 @@ async def grpc_load(address: str, concurrency: int, requests: int, seed: int) ->
         async def worker() -> None:
             nonlocal errors
             while len(latencies) + errors < requests:
-                query = f"convert {next(counter)} km to miles"
+                query = (
+                    "convert 5 km to miles" if repeat else f"convert {next(counter)} km to miles"
+                )
                 began = time.perf_counter()
                 try:
                     await stub.Ask(router_pb2.AskRequest(query=query), timeout=30)
@@ -74,14 +82,18 @@ async def grpc_load(address: str, concurrency: int, requests: int, seed: int) ->
     return summarise(latencies, elapsed, errors)
 
 
-def grpc_load_in_subprocess(address: str, concurrency: int, requests: int, seed: int) -> dict:
+def grpc_load_in_subprocess(
+    address: str, concurrency: int, requests: int, seed: int, repeat: bool = False
+) -> dict:
     """Run the gRPC client in its own process so it does not share a GIL with anything."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_grpc_load_entry, (address, concurrency, requests, seed))
+        return pool.apply(_grpc_load_entry, (address, concurrency, requests, seed, repeat))
 
 
-def _grpc_load_entry(address: str, concurrency: int, requests: int, seed: int) -> dict:
-    return asyncio.run(grpc_load(address, concurrency, requests, seed))
+def _grpc_load_entry(
+    address: str, concurrency: int, requests: int, seed: int, repeat: bool
+) -> dict:
+    return asyncio.run(grpc_load(address, concurrency, requests, seed, repeat))
 
 
 def wrk_load(port: int, concurrency: int, seconds: int, seed: int) -> dict[str, float] | None:
@@ -192,6 +204,13 @@ def main() -> int:
                         "REST through Envoy (wrk)",
                         concurrency,
                         wrk_load(mesh.gateway_port, concurrency, args.seconds, next(seed)),
+                    )
+                )
+                rows.append(
+                    (
+                        "gRPC through Envoy, cache hits",
+                        concurrency,
+                        grpc_load_in_subprocess(envoy, concurrency, args.requests, 0, repeat=True),
                     )
                 )
         finally:
