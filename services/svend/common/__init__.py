@@ -4,7 +4,6 @@ from svend.common.errors import (
     DeadlineExceededError,
     InvalidArgumentError,
     NotReadyError,
-    ResourceExhaustedError,
     ServiceError,
     UnavailableError,
 )
@@ -15,7 +14,6 @@ __all__ = [
     "DeadlineExceededError",
     "InvalidArgumentError",
     "NotReadyError",
-    "ResourceExhaustedError",
     "ServiceApp",
     "ServiceBinding",
     "ServiceError",

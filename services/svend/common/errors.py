@@ -43,12 +43,6 @@ class DeadlineExceededError(ServiceError):
     code = grpc.StatusCode.DEADLINE_EXCEEDED
 
 
-class ResourceExhaustedError(ServiceError):
-    """The service is over its configured capacity; the caller should back off."""
-
-    code = grpc.StatusCode.RESOURCE_EXHAUSTED
-
-
 GENERIC_INTERNAL_MESSAGE = "internal error; see the service log for this request id"
 
 # Statuses of a failed downstream call that are passed on unchanged; any other becomes INTERNAL.

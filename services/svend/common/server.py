@@ -9,7 +9,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import grpc
@@ -44,7 +44,6 @@ class ServiceApp:
     startup: Callable[[], Awaitable[None]] | None = None
     # Runs after the server stopped: close channels and pools.
     shutdown: Callable[[], Awaitable[None]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
