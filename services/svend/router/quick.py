@@ -7,7 +7,7 @@ else goes to a reasoning path.
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pint
@@ -73,7 +73,9 @@ def unit_registry() -> pint.UnitRegistry:
     return pint.UnitRegistry()
 
 
+@lru_cache(maxsize=4096)
 def is_unit(text: str) -> bool:
+    """True when Pint knows text as a unit (cached: the same few units come up again and again)."""
     try:
         unit_registry().parse_units(text.strip())
     except Exception:
