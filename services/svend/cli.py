@@ -30,6 +30,9 @@ from svend.mesh import GATEWAY_ADMIN_PORT, GATEWAY_PORT, SERVICES
 DEFAULT_RUN_DIR = Path(os.environ.get("SVEND_RUN_DIR", ".run"))
 DEFAULT_GATEWAY = os.environ.get("SVEND_GATEWAY", f"localhost:{GATEWAY_PORT}")
 EXAMPLE_BODY = json.dumps({"query": "convert 5 km to miles"})
+# A crashed process is restarted, unless crashes come this often: then the mesh stops.
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 60
 PATHS = {"auto": 0, "quick": 1, "standard": 2, "deep": 3}
 
 console = Console(soft_wrap=True)
@@ -71,11 +74,23 @@ def command_up(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    restarts: list[float] = []
     while not stop.wait(1.0):
         crashed = [n for n, p in mesh.processes.items() if p.exited() is not None]
-        if crashed:
-            console.print(f"[red]exited unexpectedly: {', '.join(crashed)}[/red]; stopping.")
+        restarts = [t for t in restarts if t > time.monotonic() - RESTART_WINDOW_SECONDS]
+        if crashed and len(restarts) >= MAX_RESTARTS:
+            console.print(
+                f"[red]{', '.join(crashed)} exited again after {len(restarts)} restarts "
+                f"within {RESTART_WINDOW_SECONDS} s[/red]; stopping."
+            )
             break
+        for name in crashed:
+            code = mesh.processes[name].exited()
+            console.print(f"[yellow]{name} exited ({code}); restarting[/yellow]")
+            mesh.restart(name)
+            restarts.append(time.monotonic())
+        if crashed:
+            mesh.write_state()
     console.print("stopping …")
     codes = mesh.stop()
     console.print("stopped: " + ", ".join(f"{name} ({code})" for name, code in codes.items()))

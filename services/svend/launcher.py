@@ -235,6 +235,10 @@ class LocalMesh:
         self.processes["envoy"] = process
         return process
 
+    def restart(self, name: str) -> ManagedProcess:
+        """Start a service (or the gateway) again after it exited; health is not awaited."""
+        return self.start_gateway() if name == "envoy" else self.start_service(name)
+
     def wait_healthy(self, timeout: float, progress: bool = False) -> None:
         """Block until every process is healthy; raise LaunchError on a crash or timeout."""
         deadline = time.monotonic() + timeout
