@@ -124,3 +124,8 @@ def test_unreadable_or_algebraic_text_is_skipped(text: str) -> None:
 )
 def test_answer_states_value(answer: str, value: object, stated: bool | None) -> None:
     assert states_value(sympy.sympify(value), answer) is stated
+
+
+def test_an_answer_equation_states_its_right_hand_side() -> None:
+    assert states_value(sympy.Integer(391), "17 * 23 = 391") is True
+    assert states_value(sympy.Integer(391), "17 * 23 = 381") is False

@@ -670,7 +670,13 @@ def number_candidates(text: str) -> list[tuple[sympy.Expr, tuple[Token, ...]]]:
 
 
 def states_value(exact: sympy.Expr, text: str) -> bool | None:
-    """Whether a text (a final answer) states the value; None when it holds no number."""
+    """Whether a text (a final answer) states the value; None when it holds no number.
+
+    An answer written as an equation ("17 * 23 = 391") states its right-hand side only, so
+    a wrong result is not excused by a left-hand side that computes the value.
+    """
+    if "=" in text:
+        text = text.rsplit("=", 1)[1]
     candidates = number_candidates(text)
     if not candidates:
         return None
