@@ -10,11 +10,15 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from svend.router.v1 import router_pb2
 
 from svend.launcher import (
     LaunchError,
@@ -178,7 +182,11 @@ def command_health(args: argparse.Namespace) -> int:
 
 
 def rpc_error(error: grpc.RpcError) -> int:
-    console.print(f"[red]{error.code().name}[/red]: {error.details()}")  # type: ignore[attr-defined]
+    code = error.code() if isinstance(error, grpc.Call) else grpc.StatusCode.UNKNOWN
+    details = error.details() if isinstance(error, grpc.Call) else str(error)
+    console.print(f"[red]{code.name}[/red]: {details}")
+    if code == grpc.StatusCode.UNAVAILABLE:
+        console.print("is the mesh running? Start it with `make run` (or `make up`).")
     return 1
 
 
@@ -198,7 +206,7 @@ def command_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_answer(reply) -> None:  # type: ignore[no-untyped-def]
+def print_answer(reply: "router_pb2.AskResponse") -> None:
     from svend.common.v1 import reasoning_pb2, safety_pb2, verification_pb2
     from svend.router.v1 import router_pb2
 
