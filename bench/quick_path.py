@@ -28,6 +28,12 @@ from svend.launcher import LocalMesh, free_endpoints, free_port
 from svend.router.v1 import router_pb2, router_pb2_grpc
 
 CONCURRENCIES = (1, 32)
+WRK_REPEATED_SCRIPT = """
+wrk.method = "POST"
+wrk.path = "/v1/ask"
+wrk.headers["content-type"] = "application/json"
+wrk.body = '{"query":"convert 5 km to miles"}'
+"""
 WRK_SCRIPT = """
 counter = 0
 request = function()
@@ -96,13 +102,15 @@ def _grpc_load_entry(
     return asyncio.run(grpc_load(address, concurrency, requests, seed, repeat))
 
 
-def wrk_load(port: int, concurrency: int, seconds: int, seed: int) -> dict[str, float] | None:
-    """REST load with wrk; None when wrk is not installed."""
+def wrk_load(
+    port: int, concurrency: int, seconds: int, seed: int, repeat: bool = False
+) -> dict[str, float] | None:
+    """REST load with wrk; None when wrk is not installed. repeat: one question (cache hits)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return None
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % seed)
+        script.write(WRK_REPEATED_SCRIPT if repeat else WRK_SCRIPT % seed)
     output = subprocess.run(
         [
             wrk,
@@ -208,6 +216,13 @@ def main() -> int:
                 )
                 rows.append(
                     (
+                        "REST through Envoy (wrk), cache hits",
+                        concurrency,
+                        wrk_load(mesh.gateway_port, concurrency, args.seconds, 0, repeat=True),
+                    )
+                )
+                rows.append(
+                    (
                         "gRPC through Envoy, cache hits",
                         concurrency,
                         grpc_load_in_subprocess(envoy, concurrency, args.requests, 0, repeat=True),
@@ -217,15 +232,15 @@ def main() -> int:
             mesh.stop()
 
     print(
-        f"{'quick path: convert <n> km to miles':<32} {'conc':>4} {'requests':>8} {'errors':>6} "
+        f"{'quick path: convert <n> km to miles':<38} {'conc':>4} {'requests':>8} {'errors':>6} "
         f"{'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}"
     )
     for name, concurrency, result in rows:
         if result is None:
-            print(f"{name:<32} {concurrency:>4}  (wrk not installed)")
+            print(f"{name:<38} {concurrency:>4}  (wrk not installed)")
             continue
         print(
-            f"{name:<32} {concurrency:>4} {result['requests']:>8} {result['errors']:>6} "
+            f"{name:<38} {concurrency:>4} {result['requests']:>8} {result['errors']:>6} "
             f"{result['p50_ms']:>8.2f} {result['p99_ms']:>8.2f} {result['throughput_rps']:>8.1f}"
         )
     by_row = {(name, c): r for name, c, r in rows if r}
