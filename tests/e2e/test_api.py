@@ -190,3 +190,19 @@ def test_services_stay_up_after_bad_input(gateway: httpx.Client) -> None:
     reply = gateway.post("/v1/ask", json={"query": "convert 7 km to m"})
     assert reply.status_code == 200
     assert reply.json()["final_value"].startswith("7000")
+
+
+def test_standard_path_streams_steps_before_the_answer(gateway: httpx.Client) -> None:
+    query = "Explain step by step: a train goes 60 km/h for 2.5 hours; how far does it go?"
+    with gateway.stream(
+        "POST", "/v1/ask:stream", json={"query": query, "path": "PATH_STANDARD"}
+    ) as reply:
+        assert reply.status_code == 200
+        events = [json.loads(line) for line in reply.iter_lines() if line.strip()]
+    kinds = [next(iter(event)) for event in events]
+    assert kinds[-2:] == ["verification", "answer"]
+    assert set(kinds[:-2]) <= {"step", "tool_call"}
+    answer = events[-1]["answer"]
+    assert answer["path"] == "PATH_STANDARD"
+    streamed = [event["step"] for event in events if "step" in event]
+    assert [s["text"] for s in streamed] == [s["text"] for s in answer["steps"]]

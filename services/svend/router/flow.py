@@ -8,7 +8,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,6 +50,9 @@ REFUSAL = (
     "no instructions are given."
 )
 BLOCKED = "The answer was withheld by Svend's safety check{categories}."
+
+
+Emit = Callable[[router_pb2.AskStreamResponse], Awaitable[None]]
 
 
 class Timer:
@@ -106,8 +109,11 @@ class Router:
             raise InvalidArgumentError("path", f"unknown path {path}")
         return query.strip()
 
-    async def ask(self, query: str, path: int) -> router_pb2.AskResponse:
-        """Answer one question within the router's deadline."""
+    async def ask(self, query: str, path: int, emit: Emit | None = None) -> router_pb2.AskResponse:
+        """Answer one question within the router's deadline.
+
+        With emit, reasoning steps are passed to it as they happen, each after output safety.
+        """
         query = self.validate(query, path)
         limit = self.settings.deadline_seconds
         remaining = remaining_seconds()
@@ -115,24 +121,41 @@ class Router:
         deadline_var.set(time.monotonic() + budget)
         try:
             async with asyncio.timeout(budget):
-                return await self._ask(query, path)
+                return await self._ask(query, path, emit)
         except TimeoutError:
             raise DeadlineExceededError(f"no answer within {budget:.1f} s") from None
 
     async def ask_events(
         self, query: str, path: int
     ) -> AsyncIterator[router_pb2.AskStreamResponse]:
-        """The answer as a stream of events: steps, tool calls, verification, then the answer."""
-        response = await self.ask(query, path)
+        """The answer as a stream of events: steps as they happen, tool calls, the verdict, and
+        last the whole answer. Paths that do not reason step by step send their steps at the end.
+        """
+        events: asyncio.Queue[router_pb2.AskStreamResponse] = asyncio.Queue()
+        answering = asyncio.create_task(self.ask(query, path, emit=events.put))
+        streamed = 0
+        try:
+            while not answering.done() or not events.empty():
+                next_event = asyncio.ensure_future(events.get())
+                await asyncio.wait({next_event, answering}, return_when=asyncio.FIRST_COMPLETED)
+                if next_event.done():
+                    streamed += 1
+                    yield next_event.result()
+                else:
+                    next_event.cancel()
+            response = answering.result()
+        finally:
+            answering.cancel()
         for step in response.steps:
-            yield router_pb2.AskStreamResponse(step=step)
+            if not streamed or step.kind == StepKind.STEP_KIND_ANSWER:
+                yield router_pb2.AskStreamResponse(step=step)
         for invocation in response.tool_calls:
             yield router_pb2.AskStreamResponse(tool_call=invocation)
         if response.HasField("verification"):
             yield router_pb2.AskStreamResponse(verification=response.verification)
         yield router_pb2.AskStreamResponse(answer=response)
 
-    async def _ask(self, query: str, forced_path: int) -> router_pb2.AskResponse:
+    async def _ask(self, query: str, forced_path: int, emit: Emit | None) -> router_pb2.AskResponse:
         timer = Timer()
         response = router_pb2.AskResponse(request_id=request_id_var.get())
 
@@ -165,11 +188,11 @@ class Router:
         response.path_reason = reason
         if path == Path.PATH_QUICK and direct is not None:
             with timer.stage("quick"):
-                await self._quick(query, direct, response)
+                await self._quick(query, direct, response, emit)
         elif path == Path.PATH_DEEP:
             await self._deep(query, response, timer)
         else:
-            await self._standard(query, response, timer)
+            await self._standard(query, response, timer, emit)
 
         with timer.stage("safety_output"):
             await self._check_output(query, response)
@@ -196,13 +219,7 @@ class Router:
         if not text:
             response.safety.output.decision = OutputDecision.OUTPUT_DECISION_SAFE
             return
-        try:
-            verdict = await self.safety.check_output(text, query)
-        except grpc.aio.AioRpcError as error:
-            log.warning("output safety check failed: %s %s", error.code().name, error.details())
-            raise UnavailableError(
-                "safety service unavailable; refusing to return an unchecked answer"
-            ) from None
+        verdict = await self._check_text(text, query)
         response.safety.output.decision = verdict.decision
         response.safety.output.categories.extend(verdict.categories)
         if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
@@ -217,8 +234,22 @@ class Router:
             del response.steps[:]
             response.steps.extend(kept)
 
+    async def _check_text(self, text: str, query: str) -> Any:
+        """Output safety for text answering query; unreachable safety fails closed."""
+        try:
+            return await self.safety.check_output(text, query)
+        except grpc.aio.AioRpcError as error:
+            log.warning("output safety check failed: %s %s", error.code().name, error.details())
+            raise UnavailableError(
+                "safety service unavailable; refusing to return an unchecked answer"
+            ) from None
+
     async def _quick(
-        self, query: str, direct: DirectRequest, response: router_pb2.AskResponse
+        self,
+        query: str,
+        direct: DirectRequest,
+        response: router_pb2.AskResponse,
+        emit: Emit | None,
     ) -> None:
         call = tool_pb2.ToolCall(
             id="call-0", name=direct.tool, arguments=to_struct(direct.arguments)
@@ -229,7 +260,7 @@ class Router:
             if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 response.path = Path.PATH_STANDARD
                 response.path_reason = f"the tool rejected the direct request ({error.details()})"
-                await self._standard(query, response, Timer())
+                await self._standard(query, response, Timer(), emit)
                 return
             raise UnavailableError(f"tools service unavailable: {error.details()}") from None
         result = tool_pb2.ToolResult(
@@ -269,10 +300,15 @@ class Router:
         response.steps.add(index=2, kind=StepKind.STEP_KIND_ANSWER, text=response.answer)
         response.verification.step_scores.extend([1.0] * len(response.steps))
 
-    async def _standard(self, query: str, response: router_pb2.AskResponse, timer: Timer) -> None:
+    async def _standard(
+        self, query: str, response: router_pb2.AskResponse, timer: Timer, emit: Emit | None
+    ) -> None:
         with timer.stage("reason"):
             try:
-                chain = await self.reasoner.reason(query)
+                if emit is None:
+                    chain = await self.reasoner.reason(query)
+                else:
+                    chain = await self._reason_streaming(query, emit)
             except grpc.aio.AioRpcError as error:
                 raise UnavailableError(f"reasoner unavailable: {error.details()}") from None
         response.steps.extend(chain.steps)
@@ -281,6 +317,31 @@ class Router:
         response.final_value = chain.final_value
         with timer.stage("verify"):
             response.verification.CopyFrom(await self._verify(query, chain.steps, chain.answer))
+
+    async def _reason_streaming(self, query: str, emit: Emit) -> Any:
+        """Run the reasoner's stream, passing each step on once output safety let it through.
+
+        A step that safety would block ends the stream early: the chain comes back without
+        further steps and the final output check decides what the caller sees.
+        """
+        chain = None
+        async for event in self.reasoner.reason_stream(query):
+            if event.HasField("chain"):
+                chain = event.chain
+            if not event.HasField("step") or event.step.kind == StepKind.STEP_KIND_ANSWER:
+                continue
+            step = reasoning_pb2.ReasoningStep()
+            step.CopyFrom(event.step)
+            if step.kind == StepKind.STEP_KIND_THOUGHT:
+                verdict = await self._check_text(step.text, query)
+                if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
+                    break
+                if verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
+                    step.text = verdict.edited_text
+            await emit(router_pb2.AskStreamResponse(step=step))
+        if chain is None:
+            raise UnavailableError("the reasoner's stream ended without a chain")
+        return chain
 
     async def _deep(self, query: str, response: router_pb2.AskResponse, timer: Timer) -> None:
         with timer.stage("reason"):
