@@ -31,37 +31,49 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, service: str) -> None:
         self.service = service
+        # Wrapped handlers by method: built once, not on every call.
+        self.handlers: dict[str, grpc.RpcMethodHandler] = {}
 
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
+        method = handler_call_details.method
+        wrapped = self.handlers.get(method)
+        if wrapped is not None:
+            return wrapped
         handler = await continuation(handler_call_details)
         if handler is None:
             return None
-        method = handler_call_details.method
-        metadata = dict(handler_call_details.invocation_metadata or ())
+        wrapped = handler
         if handler.unary_unary is not None:
-            return grpc.unary_unary_rpc_method_handler(
-                self._wrap_unary(method, metadata, handler.unary_unary),
+            wrapped = grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(method, handler.unary_unary),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
-        if handler.unary_stream is not None:
-            return grpc.unary_stream_rpc_method_handler(
-                self._wrap_stream(method, metadata, handler.unary_stream),
+        elif handler.unary_stream is not None:
+            wrapped = grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(method, handler.unary_stream),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
-        return handler
+        self.handlers[method] = wrapped
+        return wrapped
 
-    def _enter(self, metadata: dict[str, Any], context: grpc.aio.ServicerContext) -> str:
-        request_id = str(metadata.get(REQUEST_ID_HEADER) or new_request_id())
+    def _enter(self, context: grpc.aio.ServicerContext) -> None:
+        """Expose the request id and deadline to the handler, and return the id to the caller."""
+        request_id = ""
+        for key, value in context.invocation_metadata() or ():
+            if key == REQUEST_ID_HEADER:
+                request_id = str(value)
+                break
+        request_id = request_id or new_request_id()
         request_id_var.set(request_id)
         remaining = context.time_remaining()
         deadline_var.set(None if remaining is None else time.monotonic() + remaining)
-        return request_id
+        context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
 
     def _classify(self, method: str, error: BaseException) -> tuple[grpc.StatusCode, str]:
         code, message = status_for(error)
@@ -87,12 +99,11 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             )
 
     def _wrap_unary(
-        self, method: str, metadata: dict[str, Any], behaviour: Callable[..., Awaitable[Any]]
+        self, method: str, behaviour: Callable[..., Awaitable[Any]]
     ) -> Callable[..., Awaitable[Any]]:
         async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
             started = time.perf_counter()
-            request_id = self._enter(metadata, context)
-            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            self._enter(context)
             code = grpc.StatusCode.OK
             try:
                 return await behaviour(request, context)
@@ -108,12 +119,11 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         return handle
 
     def _wrap_stream(
-        self, method: str, metadata: dict[str, Any], behaviour: Callable[..., AsyncIterator[Any]]
+        self, method: str, behaviour: Callable[..., AsyncIterator[Any]]
     ) -> Callable[..., AsyncIterator[Any]]:
         async def handle(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
             started = time.perf_counter()
-            request_id = self._enter(metadata, context)
-            context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+            self._enter(context)
             code = grpc.StatusCode.OK
             try:
                 async for message in behaviour(request, context):
