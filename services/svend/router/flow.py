@@ -98,6 +98,7 @@ class Router:
         self.verifier = verifier
 
     def validate(self, query: str, path: int) -> str:
+        """The query without surrounding blanks; INVALID_ARGUMENT names what is wrong."""
         if not query.strip():
             raise InvalidArgumentError("query", "must not be empty")
         if len(query) > self.settings.max_query_chars:
