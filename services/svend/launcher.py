@@ -326,16 +326,15 @@ def stop_detached(run_dir: Path, grace: float = 15.0) -> list[str]:
         deadline = time.monotonic() + grace + 5
         while time.monotonic() < deadline and _alive(state.supervisor):
             time.sleep(0.1)
-    leftover = []
-    for name, pid in sorted(state.pids.items(), key=lambda item: item[0] != "envoy"):
-        try:
+        if not _alive(state.supervisor):
+            # The supervisor stopped its children itself; their pids may be reused by now.
+            (run_dir / STATE_FILE).unlink(missing_ok=True)
+            return running
+    for _, pid in sorted(state.pids.items(), key=lambda item: item[0] != "envoy"):
+        if _alive(pid):
             os.kill(pid, signal.SIGTERM)
-            leftover.append(name)
-        except ProcessLookupError:
-            continue
     deadline = time.monotonic() + grace
-    for name in leftover:
-        pid = state.pids[name]
+    for pid in state.pids.values():
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.1)
         if _alive(pid):
@@ -347,6 +346,6 @@ def stop_detached(run_dir: Path, grace: float = 15.0) -> list[str]:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         return False
     return True

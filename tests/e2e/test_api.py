@@ -37,7 +37,7 @@ def test_unit_conversion_takes_the_quick_path(gateway: httpx.Client) -> None:
 def test_second_ask_is_served_from_the_cache(gateway: httpx.Client) -> None:
     query = "convert 12 kg to lb"
     first = gateway.post("/v1/ask", json={"query": query}).json()
-    second = gateway.post("/v1/ask", json={"query": "  Convert 12 KG to lb "}).json()
+    second = gateway.post("/v1/ask", json={"query": "  How many lb   is 12 kg? "}).json()
     other = gateway.post("/v1/ask", json={"query": "convert 13 kg to lb"}).json()
     assert first["cached"] is False
     assert second["cached"] is True

@@ -1,5 +1,6 @@
 """Server and client interceptors: errors to statuses, request ids, deadlines, RPC metrics."""
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -110,6 +111,10 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             except grpc.aio.AbortError:
                 code = context.code() or grpc.StatusCode.UNKNOWN
                 raise
+            except asyncio.CancelledError:
+                # The caller went away or its deadline passed; grpc reports the status itself.
+                code = grpc.StatusCode.CANCELLED
+                raise
             except Exception as error:
                 code, message = self._classify(method, error)
                 await context.abort(code, message)
@@ -130,6 +135,10 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
                     yield message
             except grpc.aio.AbortError:
                 code = context.code() or grpc.StatusCode.UNKNOWN
+                raise
+            except asyncio.CancelledError:
+                # The caller went away or its deadline passed; grpc reports the status itself.
+                code = grpc.StatusCode.CANCELLED
                 raise
             except Exception as error:
                 code, message = self._classify(method, error)

@@ -28,7 +28,9 @@ def exporter_from_environment() -> SpanExporter | None:
 
 def tracing_enabled() -> bool:
     """True when this process exports spans, so RPCs should carry trace context."""
-    return exporter_from_environment() is not None
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")) or (
+        os.environ.get("OTEL_TRACES_EXPORTER") == "console"
+    )
 
 
 def configure_tracing(service: str) -> None:

@@ -7,6 +7,7 @@ openai (vLLM) and tgi backends of the production design will implement the same 
 """
 
 import asyncio
+import contextlib
 import hashlib
 import importlib.util
 import logging
@@ -146,9 +147,12 @@ class TransformersBackend:
             try:
                 return await asyncio.shield(work)
             except asyncio.CancelledError:
-                # Stop the thread at its next token, and keep the lock until it has.
+                # Stop the thread at its next token, and keep the lock until it has, even if
+                # this task is cancelled again while waiting.
                 cancelled.set()
-                await asyncio.wait({work})
+                while not work.done():
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await asyncio.wait({work})
                 raise
 
     def _generate(

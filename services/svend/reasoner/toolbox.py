@@ -17,6 +17,8 @@ from svend.common.v1 import tool_pb2
 from svend.reasoner.chain import ToolCall, ToolError, ToolErrorCode, ToolResult
 from svend.reasoner.prompting import function_spec
 
+# After ListTools failed, how long requests go on without tools before the next try.
+RETRY_AFTER_FAILURE_SECONDS = 2.0
 RPC_ERROR_CODES = {
     grpc.StatusCode.UNAVAILABLE: ToolErrorCode.UNAVAILABLE,
     grpc.StatusCode.DEADLINE_EXCEEDED: ToolErrorCode.TIMEOUT,
@@ -44,15 +46,24 @@ class ToolServiceTools:
         self.cache_seconds = cache_seconds
         self._specs: list[dict[str, Any]] | None = None
         self._fetched_at = 0.0
+        self._failed_at = -RETRY_AFTER_FAILURE_SECONDS
         self._fetching = asyncio.Lock()
 
     async def specs(self) -> list[dict[str, Any]] | None:
+        """The tool list, fetched once (single-flight) and cached; None while unreachable.
+
+        After a failed fetch the next try waits RETRY_AFTER_FAILURE_SECONDS, so requests do
+        not queue behind one ListTools timeout after another while the tools service is down.
+        """
         async with self._fetching:
-            fresh = time.monotonic() - self._fetched_at < self.cache_seconds
-            if self._specs is None or not fresh:
+            now = time.monotonic()
+            fresh = now - self._fetched_at < self.cache_seconds
+            backing_off = now - self._failed_at < RETRY_AFTER_FAILURE_SECONDS
+            if (self._specs is None or not fresh) and not backing_off:
                 try:
                     reply = await self.client.list_tools()
                 except grpc.aio.AioRpcError:
+                    self._failed_at = time.monotonic()
                     return self._specs
                 self._specs = [
                     function_spec(tool.name, tool.description, from_struct(tool.parameters_schema))

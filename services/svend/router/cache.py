@@ -1,13 +1,18 @@
 """The answer cache: Redis when configured, in memory otherwise.
 
-Keys are a canonical form of the query that only folds case, Unicode forms and whitespace, so
-questions that differ in a number, unit, sign or word never share an entry.
+A direct tool request is keyed on the tool call it parses to (so "convert 5 km to miles" and
+"How many miles is 5 km?" share an entry); any other question on its text with only Unicode
+composition (NFC) and runs of whitespace folded. Case is kept: "1 Mm" is not "1 mm", and "X" is
+not "x" in an expression. So questions that differ in a number, unit, sign or word never share
+an entry.
 """
 
 import hashlib
+import json
 import logging
 import unicodedata
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import cachetools
 import redis.asyncio as redis
@@ -24,13 +29,20 @@ KEY_PREFIX = "svend:answer:v1:"
 
 
 def canonical_query(query: str) -> str:
-    """Fold Unicode compatibility forms, case and runs of whitespace; change nothing else."""
-    return " ".join(unicodedata.normalize("NFKC", query).casefold().split())
+    """Compose Unicode characters (NFC) and fold runs of whitespace; change nothing else."""
+    return " ".join(unicodedata.normalize("NFC", query).split())
 
 
-def cache_key(query: str, path: str) -> str:
-    digest = hashlib.sha256(f"{path}\n{canonical_query(query)}".encode()).hexdigest()
+def cache_key(query: str, scope: str) -> str:
+    """The key of a question's answer within a scope (the forced path)."""
+    digest = hashlib.sha256(f"{scope}\n{canonical_query(query)}".encode()).hexdigest()
     return KEY_PREFIX + digest
+
+
+def tool_call_key(tool: str, arguments: Mapping[str, Any]) -> str:
+    """The key of a direct tool request's answer: the call itself, whatever the wording."""
+    call = json.dumps({"tool": tool, "arguments": arguments}, sort_keys=True)
+    return KEY_PREFIX + "call:" + hashlib.sha256(call.encode()).hexdigest()
 
 
 class AnswerCache(Protocol):

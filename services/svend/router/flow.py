@@ -23,7 +23,12 @@ from svend.common.clients import (
     to_struct,
 )
 from svend.common.context import deadline_var, remaining_seconds, request_id_var
-from svend.common.errors import DeadlineExceededError, InvalidArgumentError, UnavailableError
+from svend.common.errors import (
+    DeadlineExceededError,
+    InvalidArgumentError,
+    ServiceError,
+    UnavailableError,
+)
 from svend.common.v1 import reasoning_pb2, safety_pb2, tool_pb2, verification_pb2
 from svend.router.answers import (
     describe_call,
@@ -31,7 +36,7 @@ from svend.router.answers import (
     vote_weight,
     weighted_vote,
 )
-from svend.router.cache import AnswerCache, cache_key
+from svend.router.cache import AnswerCache, cache_key, tool_call_key
 from svend.router.paths import choose_path
 from svend.router.quick import DirectRequest, parse_direct_request
 from svend.router.settings import RouterSettings
@@ -72,6 +77,14 @@ class Timer:
 
     def total(self) -> dict[str, float]:
         return {**self.stages, "total": round((time.perf_counter() - self.started) * 1e3, 3)}
+
+
+def downstream_failure(what: str, error: grpc.aio.AioRpcError) -> ServiceError:
+    """A failed downstream call as the caller should see it: out of time, or unavailable."""
+    log.warning("%s failed: %s %s", what, error.code().name, error.details())
+    if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return DeadlineExceededError(f"{what} did not answer in time")
+    return UnavailableError(f"{what} unavailable: {error.details()}")
 
 
 def categories_suffix(categories: list[str]) -> str:
@@ -134,6 +147,7 @@ class Router:
         """
         events: asyncio.Queue[router_pb2.AskStreamResponse] = asyncio.Queue()
         answering = asyncio.create_task(self.ask(query, path, emit=events.put))
+        next_event: asyncio.Future[router_pb2.AskStreamResponse] | None = None
         streamed = 0
         try:
             while not answering.done() or not events.empty():
@@ -147,6 +161,8 @@ class Router:
             response = answering.result()
         finally:
             answering.cancel()
+            if next_event is not None:
+                next_event.cancel()
         for step in response.steps:
             if not streamed or step.kind == StepKind.STEP_KIND_ANSWER:
                 yield router_pb2.AskStreamResponse(step=step)
@@ -173,7 +189,10 @@ class Router:
 
         direct = parse_direct_request(query)
         path, reason = choose_path(forced_path, direct)
-        key = cache_key(query, Path.Name(forced_path))
+        if path == Path.PATH_QUICK and direct is not None:
+            key = tool_call_key(direct.tool, direct.arguments)
+        else:
+            key = cache_key(query, Path.Name(forced_path))
         with timer.stage("cache"):
             cached = await self.cache.get(key)
         if cached is not None:
@@ -189,7 +208,7 @@ class Router:
         response.path_reason = reason
         if path == Path.PATH_QUICK and direct is not None:
             with timer.stage("quick"):
-                await self._quick(query, direct, response, emit)
+                await self._quick(query, direct, response, timer, emit)
         elif path == Path.PATH_DEEP:
             await self._deep(query, response, timer)
         else:
@@ -209,14 +228,20 @@ class Router:
         try:
             return await self.safety.check_input(query)
         except grpc.aio.AioRpcError as error:
-            log.warning("input safety check failed: %s %s", error.code().name, error.details())
-            raise UnavailableError(
-                "safety service unavailable; refusing to answer an unchecked request"
+            raise downstream_failure(
+                "the input safety check (no request is answered unchecked)", error
             ) from None
 
     async def _check_output(self, query: str, response: router_pb2.AskResponse) -> None:
-        thoughts = [s.text for s in response.steps if s.kind == StepKind.STEP_KIND_THOUGHT]
-        text = "\n".join([*thoughts, response.answer]).strip()
+        """Check everything the caller would see: every step's text and the answer.
+
+        BLOCK withholds it all. EDIT returns only the redacted text, as the one answer step:
+        the redaction covers the whole transcript, so no unredacted step or tool argument stays.
+        """
+        texts = [step.text for step in response.steps]
+        if response.answer not in texts:
+            texts.append(response.answer)
+        text = "\n".join(texts).strip()
         if not text:
             response.safety.output.decision = OutputDecision.OUTPUT_DECISION_SAFE
             return
@@ -226,23 +251,23 @@ class Router:
         if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
             response.refused = True
             response.answer = BLOCKED.format(categories=categories_suffix(list(verdict.categories)))
-            response.final_value = ""
-            del response.steps[:]
-            del response.tool_calls[:]
         elif verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
             response.answer = verdict.edited_text
-            kept = [s for s in response.steps if s.kind != StepKind.STEP_KIND_THOUGHT]
-            del response.steps[:]
-            response.steps.extend(kept)
+        else:
+            return
+        response.final_value = ""
+        del response.steps[:]
+        del response.tool_calls[:]
+        if not response.refused:
+            response.steps.add(index=0, kind=StepKind.STEP_KIND_ANSWER, text=response.answer)
 
     async def _check_text(self, text: str, query: str) -> Any:
         """Output safety for text answering query; unreachable safety fails closed."""
         try:
             return await self.safety.check_output(text, query)
         except grpc.aio.AioRpcError as error:
-            log.warning("output safety check failed: %s %s", error.code().name, error.details())
-            raise UnavailableError(
-                "safety service unavailable; refusing to return an unchecked answer"
+            raise downstream_failure(
+                "the output safety check (no answer is returned unchecked)", error
             ) from None
 
     async def _quick(
@@ -250,6 +275,7 @@ class Router:
         query: str,
         direct: DirectRequest,
         response: router_pb2.AskResponse,
+        timer: Timer,
         emit: Emit | None,
     ) -> None:
         call = tool_pb2.ToolCall(
@@ -261,9 +287,9 @@ class Router:
             if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 response.path = Path.PATH_STANDARD
                 response.path_reason = f"the tool rejected the direct request ({error.details()})"
-                await self._standard(query, response, Timer(), emit)
+                await self._standard(query, response, timer, emit)
                 return
-            raise UnavailableError(f"tools service unavailable: {error.details()}") from None
+            raise downstream_failure("the tools service", error) from None
         result = tool_pb2.ToolResult(
             call_id=call.id, name=direct.tool, ok=reply.ok, duration_ms=reply.duration_ms
         )
@@ -311,7 +337,7 @@ class Router:
                 else:
                     chain = await self._reason_streaming(query, emit)
             except grpc.aio.AioRpcError as error:
-                raise UnavailableError(f"reasoner unavailable: {error.details()}") from None
+                raise downstream_failure("the reasoner", error) from None
         response.steps.extend(chain.steps)
         response.tool_calls.extend(chain.tool_calls)
         response.answer = chain.answer
@@ -322,23 +348,28 @@ class Router:
     async def _reason_streaming(self, query: str, emit: Emit) -> Any:
         """Run the reasoner's stream, passing each step on once output safety let it through.
 
-        A step that safety would block ends the stream early: the chain comes back without
-        further steps and the final output check decides what the caller sees.
+        After a step that safety would block nothing more is passed on, but the stream is read
+        to its end for the chain; the final output check then withholds the whole answer.
         """
         chain = None
+        blocked = False
         async for event in self.reasoner.reason_stream(query):
             if event.HasField("chain"):
                 chain = event.chain
-            if not event.HasField("step") or event.step.kind == StepKind.STEP_KIND_ANSWER:
+            if blocked or not event.HasField("step"):
+                continue
+            if event.step.kind == StepKind.STEP_KIND_ANSWER:
                 continue
             step = reasoning_pb2.ReasoningStep()
             step.CopyFrom(event.step)
-            if step.kind == StepKind.STEP_KIND_THOUGHT:
-                verdict = await self._check_text(step.text, query)
-                if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
-                    break
-                if verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
-                    step.text = verdict.edited_text
+            verdict = await self._check_text(step.text, query)
+            if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
+                blocked = True
+                continue
+            if verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
+                step.text = verdict.edited_text
+                step.ClearField("tool_call")
+                step.ClearField("tool_result")
             await emit(router_pb2.AskStreamResponse(step=step))
         if chain is None:
             raise UnavailableError("the reasoner's stream ended without a chain")
@@ -349,7 +380,7 @@ class Router:
             try:
                 sampled = await self.reasoner.sample(query, n=self.settings.deep_samples)
             except grpc.aio.AioRpcError as error:
-                raise UnavailableError(f"reasoner unavailable: {error.details()}") from None
+                raise downstream_failure("the reasoner", error) from None
         chains = list(sampled.chains)
         if not chains:
             raise UnavailableError("reasoner returned no chains")

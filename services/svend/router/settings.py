@@ -31,4 +31,6 @@ class RouterSettings(ServiceSettings):
     tools_timeout_seconds: float = Field(15.0, gt=0)
     verifier_timeout_seconds: float = Field(15.0, gt=0)
     reasoner_timeout_seconds: float = Field(110.0, gt=0)
-    deep_samples: int = Field(3, ge=1, le=16, description="Chains the deep path samples.")
+    deep_samples: int = Field(
+        3, ge=1, le=8, description="Chains the deep path samples (the reasoner serves at most 8)."
+    )

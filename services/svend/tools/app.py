@@ -3,6 +3,7 @@
 import asyncio
 
 from svend.common import ServiceApp, ServiceBinding
+from svend.common.settings import MEBIBYTE
 from svend.tools.registry import ToolRegistry
 from svend.tools.runner import ToolRunner
 from svend.tools.servicer import ToolServicer
@@ -11,7 +12,6 @@ from svend.tools.symbolic import SYMBOLIC_MATH
 from svend.tools.units import UnitConverter, unit_convert_tool
 from svend.tools.v1 import tools_pb2_grpc
 
-MEBIBYTE = 1024 * 1024
 WARM_UP_CALL = {"operation": "solve", "expression": "x^2-5x+6=0"}
 
 

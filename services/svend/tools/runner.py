@@ -19,7 +19,7 @@ from typing import Any
 import pebble
 from prometheus_client import Histogram
 
-from svend.common.context import remaining_seconds
+from svend.common.context import bounded_timeout
 from svend.tools.registry import FailureKind, ToolFailure, ToolRegistry, ToolSpec
 
 log = logging.getLogger("svend.tools")
@@ -114,13 +114,6 @@ class ToolRunner:
         TOOL_CALL_SECONDS.labels(tool.name, outcome).observe(elapsed)
         return ToolOutcome(result=result, failure=failure, duration_ms=elapsed * 1e3)
 
-    def _time_limit(self) -> float:
-        """The tool's limit, cut to what the caller's deadline leaves."""
-        remaining = remaining_seconds()
-        if remaining is None:
-            return self.timeout_seconds
-        return max(0.001, min(self.timeout_seconds, remaining))
-
     async def _active_pool(self) -> pebble.ProcessPool:
         """The worker pool, replaced first if it broke (every worker died outside a task)."""
         async with self._restarting:
@@ -133,7 +126,7 @@ class ToolRunner:
 
     async def _run_isolated(self, tool: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
         pool = await self._active_pool()
-        limit = self._time_limit()
+        limit = bounded_timeout(self.timeout_seconds)
         future = pool.schedule(tool.function, args=(dict(arguments),), timeout=limit)
         try:
             # pebble's limit counts from when a worker picks the task up; this one also
