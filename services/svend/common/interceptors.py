@@ -1,6 +1,7 @@
 """Server and client interceptors: errors to statuses, request ids, deadlines, RPC metrics."""
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -99,27 +100,35 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
                 },
             )
 
+    @contextlib.asynccontextmanager
+    async def _handling(
+        self, method: str, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[None]:
+        """Around one RPC: request context in, exceptions to statuses, the RPC recorded."""
+        started = time.perf_counter()
+        self._enter(context)
+        code = grpc.StatusCode.OK
+        try:
+            yield
+        except grpc.aio.AbortError:
+            code = context.code() or grpc.StatusCode.UNKNOWN
+            raise
+        except asyncio.CancelledError:
+            # The caller went away or its deadline passed; grpc reports the status itself.
+            code = grpc.StatusCode.CANCELLED
+            raise
+        except Exception as error:
+            code, message = self._classify(method, error)
+            await context.abort(code, message)
+        finally:
+            self._record(method, code, started)
+
     def _wrap_unary(
         self, method: str, behaviour: Callable[..., Awaitable[Any]]
     ) -> Callable[..., Awaitable[Any]]:
         async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            started = time.perf_counter()
-            self._enter(context)
-            code = grpc.StatusCode.OK
-            try:
+            async with self._handling(method, context):
                 return await behaviour(request, context)
-            except grpc.aio.AbortError:
-                code = context.code() or grpc.StatusCode.UNKNOWN
-                raise
-            except asyncio.CancelledError:
-                # The caller went away or its deadline passed; grpc reports the status itself.
-                code = grpc.StatusCode.CANCELLED
-                raise
-            except Exception as error:
-                code, message = self._classify(method, error)
-                await context.abort(code, message)
-            finally:
-                self._record(method, code, started)
 
         return handle
 
@@ -127,24 +136,9 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         self, method: str, behaviour: Callable[..., AsyncIterator[Any]]
     ) -> Callable[..., AsyncIterator[Any]]:
         async def handle(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-            started = time.perf_counter()
-            self._enter(context)
-            code = grpc.StatusCode.OK
-            try:
+            async with self._handling(method, context):
                 async for message in behaviour(request, context):
                     yield message
-            except grpc.aio.AbortError:
-                code = context.code() or grpc.StatusCode.UNKNOWN
-                raise
-            except asyncio.CancelledError:
-                # The caller went away or its deadline passed; grpc reports the status itself.
-                code = grpc.StatusCode.CANCELLED
-                raise
-            except Exception as error:
-                code, message = self._classify(method, error)
-                await context.abort(code, message)
-            finally:
-                self._record(method, code, started)
 
         return handle
 
