@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from svend.launcher import LocalMesh, free_endpoints
+from svend.launcher import LocalMesh, free_endpoints, free_port
 
 MeshFactory = Callable[..., LocalMesh]
 
@@ -25,8 +25,6 @@ def start_mesh(tmp_path: Path) -> Iterator[MeshFactory]:
         extra_env: Mapping[str, str] | None = None,
         timeout: float = 120.0,
     ) -> LocalMesh:
-        from svend.launcher import free_port
-
         mesh = LocalMesh(
             tmp_path / f"mesh{len(meshes)}",
             endpoints=free_endpoints(),

@@ -115,9 +115,3 @@ def final_value(answer: str) -> str:
     if not numbers:
         return ""
     return numbers[-1].replace(",", "").replace("\u2212", "-").lstrip("+")
-
-
-def render_call(name: str, arguments: dict[str, Any]) -> str:
-    """A call as the model should write it, for the transcript it reads back."""
-    call = json.dumps({"name": name, "arguments": arguments}, ensure_ascii=False)
-    return f"{TOOL_CALL_OPEN}\n{call}\n{TOOL_CALL_CLOSE}"
