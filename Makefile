@@ -13,11 +13,16 @@ BUF := node_modules/.bin/buf
 
 setup: $(STAMP) $(PROTO_STAMP)
 
-# Redis is only needed by the tests (the mesh caches in memory unless SVEND_REDIS_URL is set).
+# Redis is needed by the tests (the mesh caches in memory unless SVEND_REDIS_URL is set);
+# bubblewrap and libseccomp build execute_python's sandbox (services/svend/tools/SANDBOX.md).
 system-deps:
-	@command -v redis-server >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
-	  else echo "redis-server is missing: sudo apt-get install redis-server" >&2; exit 1; fi; }
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	ldconfig -p | grep -q libseccomp.so.2 || missing="$$missing libseccomp2"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "missing system packages: sudo apt-get install$$missing" >&2; exit 1; fi; fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -14,7 +14,7 @@ class QuickPathInProcess:
     def __init__(self) -> None:
         self.safety = build_checker(SafetySettings())
         self.converter = UnitConverter()
-        self.registry = default_registry(self.converter)
+        self.registry = default_registry(self.converter, sandbox=None)
 
     def ask(self, query: str) -> str:
         self.safety.check_input(query)

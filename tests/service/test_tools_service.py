@@ -33,7 +33,11 @@ async def call_ok(client, name, arguments):
 
 async def test_list_tools_in_function_format(tools):
     reply = await tools.list_tools()
-    assert [tool.name for tool in reply.tools] == ["symbolic_math", "unit_convert"]
+    assert [tool.name for tool in reply.tools] == [
+        "execute_python",
+        "symbolic_math",
+        "unit_convert",
+    ]
     schemas = {tool.name: from_struct(tool.parameters_schema) for tool in reply.tools}
     assert schemas["unit_convert"]["required"] == ["value", "from_unit", "to_unit"]
     assert schemas["unit_convert"]["additionalProperties"] is False
@@ -82,7 +86,11 @@ async def test_call_each_tool(mesh, tools):
 
 
 BAD_CALLS = [
-    ("foo", {}, "name: unknown tool 'foo'; known tools: symbolic_math, unit_convert"),
+    (
+        "foo",
+        {},
+        "name: unknown tool 'foo'; known tools: execute_python, symbolic_math, unit_convert",
+    ),
     (
         "unit_convert",
         {"value": "abc", "from_unit": "km", "to_unit": "mi"},

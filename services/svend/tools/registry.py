@@ -1,13 +1,14 @@
 """The tool registry: name → description, JSON Schema, callable, and where it runs.
 
-A new tool (chemistry, physics, Z3, a Python sandbox) is one ToolSpec: a pure function from an
-arguments dict to a JSON-ready result dict that raises ToolFailure when it cannot answer. Slow
-or untrusted-input tools set `isolated=True` and run in a worker process under a hard time
-limit; fast ones run inline on the service's event loop thread.
+A tool is one ToolSpec: a function from an arguments dict to a JSON-ready result dict that
+raises ToolFailure when it cannot answer. Slow tools set `isolated=True` and run in a worker
+process under a hard time limit; fast ones run inline on the service's event loop thread; a
+coroutine function (the Python sandbox) runs on the event loop and isolates itself.
 """
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ MAX_SHOWN_NAME_CHARS = 64
 MAX_PROBLEM_CHARS = 300
 
 ToolFunction = Callable[[Mapping[str, Any]], dict[str, Any]]
+AsyncToolFunction = Callable[[Mapping[str, Any]], Awaitable[dict[str, Any]]]
 
 
 class FailureKind(enum.StrEnum):
@@ -52,13 +54,21 @@ class ToolSpec:
     name: str
     description: str
     parameters: dict[str, Any]
-    function: ToolFunction
+    function: ToolFunction | AsyncToolFunction
     # True: run in a worker process with a hard time limit (the function must be importable
     # at module level so it pickles); False: run inline, for fast tools on the quick path.
     isolated: bool
+    # Hard time limit of an isolated call when it should differ from the service's default.
+    timeout_seconds: float | None = None
     validator: jsonschema.protocols.Validator = field(init=False, repr=False, compare=False)
 
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.function)
+
     def __post_init__(self) -> None:
+        if self.isolated and self.is_async:
+            raise ValueError(f"tool {self.name!r}: a coroutine cannot run in a worker process")
         validator_class = jsonschema.validators.validator_for(
             self.parameters, default=jsonschema.Draft202012Validator
         )
@@ -81,7 +91,7 @@ def describe_violation(error: ValidationError, schema: Mapping[str, Any]) -> Inv
         missing = [name for name in error.validator_value if name not in error.instance]
         return InvalidArgumentError(f"{path}.{missing[0]}", "required argument is missing")
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        known = schema.get("properties", {})
+        known = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
         unknown = sorted(name for name in error.instance if name not in known)
         return InvalidArgumentError(
             f"{path}.{unknown[0]}",

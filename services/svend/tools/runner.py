@@ -105,6 +105,8 @@ class ToolRunner:
         try:
             if tool.isolated:
                 result = await self._run_isolated(tool, arguments)
+            elif tool.is_async:
+                result = await tool.function(arguments)
             else:
                 result = tool.function(arguments)
         except ToolFailure as error:
@@ -126,7 +128,7 @@ class ToolRunner:
 
     async def _run_isolated(self, tool: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
         pool = await self._active_pool()
-        limit = bounded_timeout(self.timeout_seconds)
+        limit = bounded_timeout(tool.timeout_seconds or self.timeout_seconds)
         future = pool.schedule(tool.function, args=(dict(arguments),), timeout=limit)
         try:
             # pebble's limit counts from when a worker picks the task up; this one also
