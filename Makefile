@@ -71,6 +71,7 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \
 	  echo "wrk is missing (apt-get install wrk): the REST rows will be skipped" >&2; }
 	$(BIN)/python -m bench.quick_path
+	$(BIN)/python -m bench.tools
 
 clean:
 	rm -rf $(VENV) node_modules build .run $(DESCRIPTOR) services/svend/*/v1

@@ -26,6 +26,11 @@ FROM ${PYTHON_IMAGE}
 ARG SERVICE
 ARG GRPC_PORT
 ARG METRICS_PORT
+# The tools service builds execute_python's jails with bubblewrap and libseccomp.
+RUN if [ "${SERVICE}" = tools ]; then \
+      apt-get update && apt-get install -y --no-install-recommends bubblewrap libseccomp2 \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN groupadd --system --gid 10001 svend \
     && useradd --system --uid 10001 --gid svend --no-create-home --home-dir /tmp svend
 COPY --from=build /opt/venv /opt/venv

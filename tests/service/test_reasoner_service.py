@@ -43,6 +43,21 @@ async def test_tools_are_listed_and_called_through_the_tools_service(start_mesh)
         await tools.client.close()
 
 
+async def test_only_the_offered_tools_reach_the_model(start_mesh) -> None:
+    mesh = start_mesh(["tools"], extra_env={"SVEND_TOOLS_SANDBOX_WARM": "0"})
+    client = ToolsClient(mesh.endpoints["tools"].address)
+    try:
+        every = await ToolServiceTools(client, cache_seconds=60).specs()
+        offered = await ToolServiceTools(client, 60, offered=["unit_convert", "ph"]).specs()
+    finally:
+        await client.close()
+    assert every is not None and offered is not None
+    assert {"execute_python", "logic_solver", "molecular_structure"} <= {
+        spec["function"]["name"] for spec in every
+    }
+    assert [spec["function"]["name"] for spec in offered] == ["ph", "unit_convert"]
+
+
 async def test_tools_service_down_becomes_an_unavailable_result() -> None:
     tools = ToolServiceTools(ToolsClient(f"127.0.0.1:{free_port()}"), cache_seconds=60)
     try:

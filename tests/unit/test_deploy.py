@@ -113,6 +113,10 @@ def test_kubernetes_objects_are_valid(
         kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
 
 
+# Settings a cluster overlay adds on purpose: production's model offers every tool.
+OVERLAY_ONLY_ENV = {("k8s/overlays/production", "reasoner"): {"SVEND_REASONER_TOOLS_OFFERED"}}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_kubernetes_services_match_the_mesh_and_compose(
     rendered: dict[str, list[dict[str, Any]]], compose: dict[str, Any], overlay: str
@@ -122,7 +126,9 @@ def test_kubernetes_services_match_the_mesh_and_compose(
         deployment = find(objects, "Deployment", spec.name)
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         env = {item["name"]: item["value"] for item in container["env"]}
-        assert env == compose["services"][spec.name]["environment"]
+        compose_env = compose["services"][spec.name]["environment"]
+        assert {name: env.get(name) for name in compose_env} == compose_env
+        assert set(env) - set(compose_env) == OVERLAY_ONLY_ENV.get((overlay, spec.name), set())
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         assert ports == {"grpc": spec.grpc_port, "metrics": spec.metrics_port}
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):

@@ -20,7 +20,7 @@ async def build(settings: ReasonerSettings) -> ServiceApp:
         raise SystemExit(f"svend reasoner: cannot start: {error}") from None
     client = ToolsClient(settings.tools_addr, settings.tools_timeout_seconds)
     reasoner = Reasoner(
-        ToolServiceTools(client, settings.tools_cache_seconds),
+        ToolServiceTools(client, settings.tools_cache_seconds, settings.tools_offered),
         deadline_margin_seconds=settings.deadline_margin_seconds,
         max_tool_result_chars=settings.max_tool_result_chars,
     )

@@ -26,6 +26,12 @@ class ReasonerSettings(ServiceSettings):
     tools_cache_seconds: float = Field(
         300.0, ge=0, description="How long the tool list fetched from the tools service is kept."
     )
+    tools_offered: list[str] = Field(
+        ["symbolic_math", "unit_convert"],
+        min_length=1,
+        description='Tools listed to the model (JSON list); ["*"] offers every tool. The '
+        "local 135M model's 8k-token context holds two tool schemas, not all of them.",
+    )
 
     backend: str = Field(
         "transformers",

@@ -7,7 +7,7 @@ becomes a ToolResult with an error the model reads, never an exception.
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 import grpc
@@ -17,6 +17,8 @@ from svend.common.v1 import tool_pb2
 from svend.reasoner.chain import ToolCall, ToolError, ToolErrorCode, ToolResult
 from svend.reasoner.prompting import function_spec
 
+# In an offered-tools list: every tool the tools service lists.
+ALL_TOOLS = "*"
 # After ListTools failed, how long requests go on without tools before the next try.
 RETRY_AFTER_FAILURE_SECONDS = 2.0
 RPC_ERROR_CODES = {
@@ -41,9 +43,12 @@ class Tools(Protocol):
 class ToolServiceTools:
     """Tools served by svend.tools.v1.ToolService."""
 
-    def __init__(self, client: ToolsClient, cache_seconds: float) -> None:
+    def __init__(
+        self, client: ToolsClient, cache_seconds: float, offered: Collection[str] = (ALL_TOOLS,)
+    ) -> None:
         self.client = client
         self.cache_seconds = cache_seconds
+        self.offered = frozenset(offered)
         self._specs: list[dict[str, Any]] | None = None
         self._fetched_at = 0.0
         self._failed_at = -RETRY_AFTER_FAILURE_SECONDS
@@ -68,6 +73,7 @@ class ToolServiceTools:
                 self._specs = [
                     function_spec(tool.name, tool.description, from_struct(tool.parameters_schema))
                     for tool in reply.tools
+                    if ALL_TOOLS in self.offered or tool.name in self.offered
                 ]
                 self._fetched_at = time.monotonic()
             return self._specs

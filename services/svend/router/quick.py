@@ -73,9 +73,17 @@ def unit_registry() -> pint.UnitRegistry:
     return pint.UnitRegistry()
 
 
+# Pint evaluates unit powers in exact integers: "m**9**9**9" would compute a number with
+# hundreds of millions of digits. A power of a number, or an exponent of three or more digits,
+# is never a unit a question means.
+UNBOUNDED_POWER = re.compile(r"\d\s*(\*\*|\^)|(\*\*|\^)\s*[-+]?\s*\d{3,}")
+
+
 @lru_cache(maxsize=4096)
 def is_unit(text: str) -> bool:
     """True when Pint knows text as a unit (cached: the same few units come up again and again)."""
+    if UNBOUNDED_POWER.search(text):
+        return False
     try:
         unit_registry().parse_units(text.strip())
     except Exception:

@@ -5,7 +5,11 @@ import logging
 
 from svend.common import ServiceApp, ServiceBinding
 from svend.common.settings import MEBIBYTE
+from svend.tools.chemistry import CHEMISTRY_TOOLS
 from svend.tools.execute import execute_python_tool
+from svend.tools.logic import LOGIC_SOLVER
+from svend.tools.physics import PHYSICS_TOOLS
+from svend.tools.plot import PLOT
 from svend.tools.registry import ToolRegistry, ToolSpec
 from svend.tools.runner import ToolRunner
 from svend.tools.sandbox import SandboxPool
@@ -22,7 +26,14 @@ WARM_UP_CALL = {"operation": "solve", "expression": "x^2-5x+6=0"}
 
 def default_registry(converter: UnitConverter, sandbox: SandboxPool | None) -> ToolRegistry:
     """Every tool the service offers; a new tool is one more ToolSpec here."""
-    tools: list[ToolSpec] = [SYMBOLIC_MATH, unit_convert_tool(converter)]
+    tools: list[ToolSpec] = [
+        SYMBOLIC_MATH,
+        LOGIC_SOLVER,
+        PLOT,
+        *CHEMISTRY_TOOLS,
+        *PHYSICS_TOOLS,
+        unit_convert_tool(converter),
+    ]
     if sandbox is not None:
         tools.append(execute_python_tool(sandbox))
     return ToolRegistry(tools)

@@ -1,17 +1,21 @@
-"""A guarded parser from plain math text to SymPy expressions.
+"""Guarded parsers from plain math text or LaTeX to SymPy expressions.
 
-SymPy's parse_expr ends in Python's eval, so untrusted text is checked lexically first (a
+SymPy's parse_expr ends in Python's eval, so untrusted plain text is checked lexically first (a
 character whitelist, no attribute access, no dunders or leading underscores, no keywords, a
 length cap) and then evaluated against a namespace holding only whitelisted math names and no
-builtins. Evaluation can still be slow ("9^9^9^9"), so callers run this in a worker process
-with a hard time limit.
+builtins. LaTeX goes through SymPy's ANTLR grammar, which builds expressions without eval;
+its commands are whitelisted, and the shapes that make that parser backtrack for long (many
+|absolute value| bars, deep function nesting) are capped. Evaluation can still be slow
+("9^9^9^9"), so callers run this in a worker process with a hard time limit.
 """
 
 import keyword
 import re
 import tokenize
+from typing import Literal
 
 import sympy
+from sympy.parsing.latex import LaTeXParsingError, parse_latex
 from sympy.parsing.sympy_parser import (
     convert_xor,
     function_exponentiation,
@@ -24,6 +28,15 @@ from sympy.parsing.sympy_parser import (
 from svend.tools.registry import FailureKind, ToolFailure
 
 MAX_EXPRESSION_CHARS = 2000
+# The ANTLR LaTeX parser takes about a second per thousand characters and recurses per factor.
+MAX_LATEX_CHARS = 1000
+# Its parse time grows exponentially with "|" bars and steeply with nested commands; these caps
+# keep the worst case to a few seconds.
+MAX_LATEX_BARS = 16
+MAX_LATEX_COMMANDS = 40
+
+Notation = Literal["auto", "plain", "latex"]
+NOTATIONS: tuple[Notation, ...] = ("auto", "plain", "latex")
 
 # Digits, letters, whitespace, arithmetic, parentheses, commas, decimal points, comparisons.
 ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_\s+\-*/^().,=<>!]*")
@@ -103,6 +116,43 @@ TRANSFORMATIONS = (
     convert_xor,
 )
 
+LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
+# \left and \right only size delimiters, and the parser's strict mode trips over them.
+LATEX_SIZING = re.compile(r"\\(?:left|right)(?![A-Za-z])")
+LATEX_UPRIGHT_E = re.compile(r"\\mathrm\{\s*e\s*\}")
+# fmt: off
+GREEK_LETTERS = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma", "tau",
+    "upsilon", "phi", "varphi", "chi", "psi", "omega",
+    "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+})
+LATEX_COMMANDS = GREEK_LETTERS | frozenset({
+    "frac", "dfrac", "tfrac", "sqrt", "cdot", "times", "div", "pi", "infty",
+    "sin", "cos", "tan", "csc", "sec", "cot", "arcsin", "arccos", "arctan", "arccsc", "arcsec",
+    "arccot", "sinh", "cosh", "tanh", "arsinh", "arcosh", "artanh", "exp", "log", "ln", "lg",
+    "le", "leq", "leqq", "leqslant", "ge", "geq", "geqq", "geqslant", "neq",
+    "lfloor", "rfloor", "lceil", "rceil", "binom", "dbinom", "tbinom", "mathit",
+    "quad", "qquad", "thinspace", "medspace", "thickspace",
+})
+# fmt: on
+LATEX_CALCULUS_COMMANDS = frozenset({"int", "iint", "oint", "sum", "prod", "lim", "partial"})
+# Unevaluated calculus the grammar builds ("\frac{d}{dx} f") but the operations compute instead.
+LATEX_CALCULUS = (sympy.Integral, sympy.Derivative, sympy.Limit, sympy.Sum, sympy.Product)
+# Names the LaTeX grammar leaves as symbols that plain text reads as constants.
+LATEX_CONSTANTS: dict[str, object] = {"pi": sympy.pi, "e": sympy.E, "E": sympy.E, "I": sympy.I}
+# The grammar names subscripted symbols "x_{1}"; plain text writes the same symbol "x_1".
+BRACED_SUBSCRIPT = re.compile(r"^([^_{}]+)_\{([^{}]+)\}$")
+LATEX_HINT = (
+    "supported LaTeX: \\frac{a}{b}, \\sqrt{x}, \\sqrt[n]{x}, x^{2}, \\cdot, \\times, "
+    "\\sin(x) and other trig functions, \\ln, \\log, \\exp, \\pi, \\infty, e, Greek "
+    "letters, |x|, \\left( \\right), = \\leq \\geq \\neq < >"
+)
+LATEX_CALCULUS_ADVICE = (
+    "write the plain expression and choose the operation (integrate, diff, limit, summation) "
+    "instead of LaTeX calculus notation"
+)
+
 
 def safe_namespace() -> dict[str, object]:
     """A fresh global namespace for eval: whitelisted math only, and no builtins at all."""
@@ -141,8 +191,18 @@ def check_text(text: str, field: str) -> str:
     return stripped
 
 
-def parse_expression(text: str, field: str = "expression") -> sympy.Expr:
-    """Parse one checked expression (no "=") into SymPy."""
+def parse_expression(
+    text: str, field: str = "expression", notation: Notation = "plain"
+) -> sympy.Expr:
+    """Parse one expression (no "=") into SymPy."""
+    if is_latex(text, notation):
+        parsed = parse_latex_text(text, field)
+        if isinstance(parsed, sympy.Rel):
+            raise ToolFailure(
+                FailureKind.INVALID_ARGUMENTS,
+                f"{field}: an equation or inequality is not accepted here, only an expression",
+            )
+        return parsed
     checked = check_text(text, field)
     try:
         parsed = parse_expr(
@@ -159,8 +219,12 @@ def parse_expression(text: str, field: str = "expression") -> sympy.Expr:
     return parsed
 
 
-def parse_relation(text: str, field: str = "expression") -> sympy.Basic:
+def parse_relation(
+    text: str, field: str = "expression", notation: Notation = "plain"
+) -> sympy.Basic:
     """Parse an expression, an equation "lhs = rhs" (as Eq), or an inequality."""
+    if is_latex(text, notation):
+        return parse_latex_text(text, field)
     checked = check_text(text, field)
     sides = EQUALS_SIGN.split(checked)
     if len(sides) > 2:
@@ -171,3 +235,83 @@ def parse_relation(text: str, field: str = "expression") -> sympy.Basic:
         left, right = (parse_expression(side, field) for side in sides)
         return sympy.Eq(left, right)
     return parse_expression(checked, field)
+
+
+def is_latex(text: str, notation: Notation) -> bool:
+    """Whether to read the text as LaTeX: asked for, or in auto mode a backslash, brace or bar."""
+    if notation == "auto":
+        return any(marker in text for marker in "\\{}|")
+    return notation == "latex"
+
+
+def latex_constants(expression: sympy.Basic) -> sympy.Basic:
+    """Give LaTeX symbols the meaning plain text gives them: pi, e, I, and x_1 for x_{1}."""
+    replacements: dict[sympy.Basic, object] = {}
+    for symbol in expression.free_symbols:
+        name = str(symbol)
+        if name in LATEX_CONSTANTS:
+            replacements[symbol] = LATEX_CONSTANTS[name]
+        elif match := BRACED_SUBSCRIPT.match(name):
+            replacements[symbol] = sympy.Symbol(f"{match[1]}_{match[2]}")
+    return expression.xreplace(replacements) if replacements else expression
+
+
+def check_latex(text: str, field: str) -> str:
+    """Refuse LaTeX the parser would misread as symbols, or take too long over."""
+    stripped = text.strip()
+    if not stripped:
+        raise ToolFailure(FailureKind.INVALID_ARGUMENTS, f"{field}: expression is empty")
+    if len(stripped) > MAX_LATEX_CHARS:
+        raise ToolFailure(
+            FailureKind.INVALID_ARGUMENTS,
+            f"{field}: LaTeX is limited to {MAX_LATEX_CHARS} characters",
+        )
+    prepared = LATEX_SIZING.sub("", LATEX_UPRIGHT_E.sub("e", stripped))
+    commands = LATEX_COMMAND.findall(prepared)
+    for command in commands:
+        if command in LATEX_CALCULUS_COMMANDS:
+            raise ToolFailure(FailureKind.INVALID_ARGUMENTS, f"{field}: {LATEX_CALCULUS_ADVICE}")
+        if command not in LATEX_COMMANDS:
+            raise ToolFailure(
+                FailureKind.INVALID_ARGUMENTS,
+                f"{field}: unsupported LaTeX command \\{command}; {LATEX_HINT}",
+            )
+    if len(commands) > MAX_LATEX_COMMANDS or prepared.count("|") > MAX_LATEX_BARS:
+        raise ToolFailure(
+            FailureKind.INVALID_ARGUMENTS,
+            f"{field}: LaTeX is limited to {MAX_LATEX_COMMANDS} commands and "
+            f"{MAX_LATEX_BARS} '|' bars; write plain math for larger expressions",
+        )
+    return prepared
+
+
+def parse_latex_text(text: str, field: str) -> sympy.Basic:
+    """Parse LaTeX into SymPy: an expression or a relation ("x^{2} = 4", "x \\leq 2")."""
+    prepared = check_latex(text, field)
+    try:
+        parsed = parse_latex(prepared, strict=True)
+        if not isinstance(parsed, sympy.Basic) or isinstance(parsed, sympy.MatrixBase):
+            raise ToolFailure(
+                FailureKind.INVALID_ARGUMENTS,
+                f"{field}: {text.strip()!r} is not a math expression",
+            )
+        if parsed.has(*LATEX_CALCULUS):
+            raise ToolFailure(FailureKind.INVALID_ARGUMENTS, f"{field}: {LATEX_CALCULUS_ADVICE}")
+        # The grammar builds unevaluated terms (2*(pi*r), log(x, E)); doit evaluates them.
+        return latex_constants(parsed).doit()
+    except LaTeXParsingError:
+        raise ToolFailure(
+            FailureKind.INVALID_ARGUMENTS,
+            f"{field}: cannot parse {text.strip()!r} as LaTeX; {LATEX_HINT}",
+        ) from None
+    except RecursionError:
+        # The grammar nests every further term or factor one level deeper.
+        raise ToolFailure(
+            FailureKind.INVALID_ARGUMENTS,
+            f"{field}: the LaTeX is nested or chained too deeply to parse; simplify it or "
+            "write plain math",
+        ) from None
+
+
+# Load the LaTeX grammar at import, so worker processes forked after preloading parse at once.
+parse_latex("x", strict=True)

@@ -32,7 +32,12 @@ TOOL_CALL_SECONDS = Histogram(
 )
 OUTCOME_OK = "ok"
 # Modules each worker needs, imported once in the forkserver rather than in every worker.
-WORKER_PRELOAD = ["svend.tools.symbolic"]
+WORKER_PRELOAD = [
+    "svend.tools.symbolic",
+    "svend.tools.logic",
+    "svend.tools.plot",
+    "svend.tools.chemistry",
+]
 
 
 @dataclass(frozen=True)
