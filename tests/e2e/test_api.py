@@ -1,8 +1,12 @@
 """The public surface through Envoy, over REST and gRPC, against the real mesh."""
 
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import grpc
 import httpx
@@ -85,6 +89,51 @@ def test_symbolic_math_solves_a_quadratic(gateway: httpx.Client) -> None:
     body = reply.json()
     assert body["ok"] is True
     assert sorted(body["result"]["solutions"]) == ["2", "3"]
+
+
+def readme_tool_examples() -> list[tuple[str, dict[str, Any], str]]:
+    """(tool, arguments, abridged result) from each row of the README's tool table."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    row = re.compile(r"^\| `(\w+)` \| [^|]+ \| `(\{.*\})` → `(\{.*\})` \|$", re.MULTILINE)
+    return [(name, json.loads(arguments), shown) for name, arguments, shown in row.findall(readme)]
+
+
+def flatten(value: Any) -> Iterator[tuple[str, Any]]:
+    """Every (key, value) pair in a JSON document, at any depth."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key, item
+            yield from flatten(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from flatten(item)
+
+
+def matches(expected: Any, actual: Any) -> bool:
+    """An abridged README value against the real one: numbers to 4 digits, '…' a prefix."""
+    if isinstance(expected, str) and expected.endswith("…"):
+        return isinstance(actual, str) and actual.startswith(expected[:-1])
+    if isinstance(expected, float | int) and not isinstance(expected, bool):
+        return isinstance(actual, float | int) and actual == pytest.approx(expected, rel=2e-3)
+    return expected == actual
+
+
+SHOWN_SCALAR = re.compile(r'"(\w+)":("(?:[^"\\]|\\.)*"|-?[\d.]+(?:e-?\d+)?|true|false|null)')
+
+
+def test_readme_has_a_working_example_for_every_tool(gateway: httpx.Client) -> None:
+    examples = readme_tool_examples()
+    listed = {tool["name"] for tool in gateway.get("/v1/tools").json()["tools"]}
+    assert {name for name, _, _ in examples} == listed
+    for name, arguments, shown in examples:
+        reply = gateway.post(f"/v1/tools/{name}:call", json={"arguments": arguments})
+        assert reply.status_code == 200, reply.text
+        body = reply.json()
+        assert body["ok"] is True, (name, body)
+        pairs = list(flatten(body["result"]))
+        for key, text in SHOWN_SCALAR.findall(shown):
+            expected = json.loads(text)
+            assert any(k == key and matches(expected, v) for k, v in pairs), (name, key, body)
 
 
 def test_standard_path_runs_the_reasoner(gateway: httpx.Client) -> None:

@@ -85,3 +85,33 @@ def test_duplicate_names_and_broken_schemas_are_refused():
         ToolRegistry([SYMBOLIC_MATH, SYMBOLIC_MATH])
     with pytest.raises(Exception, match="is not valid"):
         ToolSpec("bad", "bad", {"type": "nonsense"}, dict, isolated=False)
+
+
+def test_a_coroutine_tool_cannot_be_sent_to_a_worker_process():
+    async def run(arguments):
+        return {}
+
+    schema = {"type": "object", "properties": {}, "additionalProperties": False}
+    with pytest.raises(ValueError, match="coroutine"):
+        ToolSpec(name="jail", description="", parameters=schema, function=run, isolated=True)
+    assert ToolSpec(name="jail", description="", parameters=schema, function=run, isolated=False)
+
+
+def test_unknown_nested_argument_is_named_at_its_own_level():
+    schema = {
+        "type": "object",
+        "properties": {
+            "variables": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+            }
+        },
+        "additionalProperties": False,
+    }
+    registry = ToolRegistry([ToolSpec("nested", "", schema, lambda arguments: {}, False)])
+    message = validation_message(registry, "nested", {"variables": [{"name": "x", "step": 2}]})
+    assert message.startswith("arguments.variables[0].step: unknown argument")

@@ -58,8 +58,6 @@ class ToolSpec:
     # True: run in a worker process with a hard time limit (the function must be importable
     # at module level so it pickles); False: run inline, for fast tools on the quick path.
     isolated: bool
-    # Hard time limit of an isolated call when it should differ from the service's default.
-    timeout_seconds: float | None = None
     validator: jsonschema.protocols.Validator = field(init=False, repr=False, compare=False)
 
     @property

@@ -133,7 +133,7 @@ class ToolRunner:
 
     async def _run_isolated(self, tool: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
         pool = await self._active_pool()
-        limit = bounded_timeout(tool.timeout_seconds or self.timeout_seconds)
+        limit = bounded_timeout(self.timeout_seconds)
         future = pool.schedule(tool.function, args=(dict(arguments),), timeout=limit)
         try:
             # pebble's limit counts from when a worker picks the task up; this one also
