@@ -41,7 +41,7 @@ CALLS: dict[str, dict[str, object]] = {
         ],
         "constraints": ["chickens + rabbits == 35", "2*chickens + 4*rabbits == 94"],
     },
-    "molecular_structure": {"smiles": "CC(=O)Oc1ccccc1C(=O)O", "include_coordinates": False},
+    "molecular_structure": {"smiles": "CC(=O)Oc1ccccc1C(=O)O"},
     "molecular_weight": {"formula": "CuSO4*5H2O"},
     "functional_groups": {"smiles": "CC(=O)Nc1ccc(O)cc1"},
     "reaction_balance": {"equation": "C3H8 + O2 -> CO2 + H2O"},
@@ -126,21 +126,21 @@ async def measure(address: str, calls: int, seconds: float) -> None:
         print(f"per-tool latency, {calls} sequential calls each (gRPC, tools service)")
         for name, arguments in CALLS.items():
             if name not in listed:
-                print(f"  {name:16s} not offered by this service")
+                print(f"  {name:20s} not offered by this service")
                 continue
             await sequential(client, name, arguments, 3)
-            print(f"  {name:16s} {percentiles(await sequential(client, name, arguments, calls))}")
+            print(f"  {name:20s} {percentiles(await sequential(client, name, arguments, calls))}")
         print(f"calls per second, {THROUGHPUT_CLIENTS} concurrent clients, {seconds:g} s")
         for name in THROUGHPUT_TOOLS:
             if name in listed:
                 rate = await calls_per_second(client, name, CALLS[name], seconds)
-                print(f"  {name:16s} {rate:8.1f} calls/s")
+                print(f"  {name:20s} {rate:8.1f} calls/s")
     finally:
         await client.close()
     print(f"sandbox, trivial program {TRIVIAL_PROGRAM!r}, {calls} calls (in-process pool)")
-    print(f"  warm jail        {percentiles(await sandbox_latency(warm=1, calls=calls))}")
-    print(f"  cold jail        {percentiles(await sandbox_latency(warm=0, calls=calls))}")
-    print(f"  python -c pass   {percentiles(bare_python_latency(calls))}")
+    print(f"  warm jail            {percentiles(await sandbox_latency(warm=1, calls=calls))}")
+    print(f"  cold jail            {percentiles(await sandbox_latency(warm=0, calls=calls))}")
+    print(f"  python -c pass       {percentiles(bare_python_latency(calls))}")
 
 
 def main() -> int:

@@ -12,7 +12,6 @@ from svend.tools.physics_quantities import (
     ACCELERATION,
     ANGLE,
     LENGTH,
-    MAX_QUANTITY_CHARS,
     SPEED,
     TIME,
     Kind,
@@ -20,6 +19,7 @@ from svend.tools.physics_quantities import (
     measured,
     optional_value,
     positive,
+    quantity_field,
     si_value,
     unused_fields,
 )
@@ -62,15 +62,6 @@ constant_acceleration: solutions (a list of objects with s, u, v, a, t), text. p
 time_of_flight (until it comes back to the landing level), range (horizontal distance), \
 max_height (above the landing level), time_to_max_height, impact_speed, impact_angle (degrees \
 below the horizontal), text. Inconsistent or too few values fail with an explanation."""
-
-
-def quantity_field(description: str) -> dict[str, Any]:
-    return {
-        "type": ["number", "string"],
-        "minLength": 1,
-        "maxLength": MAX_QUANTITY_CHARS,
-        "description": description,
-    }
 
 
 PARAMETERS: dict[str, Any] = {

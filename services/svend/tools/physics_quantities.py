@@ -29,6 +29,16 @@ OFFSET_TO_DELTA = {
 }
 
 
+def quantity_field(description: str) -> dict[str, Any]:
+    """Schema of a quantity argument: a number in SI units or a string with its unit."""
+    return {
+        "type": ["number", "string"],
+        "minLength": 1,
+        "maxLength": MAX_QUANTITY_CHARS,
+        "description": description,
+    }
+
+
 @dataclass(frozen=True)
 class Kind:
     """A kind of quantity: its name in messages, its SI unit, and an example argument."""

@@ -14,7 +14,6 @@ from svend.tools.physics_quantities import (
     ENERGY,
     LATENT_HEAT,
     MASS,
-    MAX_QUANTITY_CHARS,
     MOLAR_HEAT_CAPACITY,
     MOLAR_MASS,
     PRESSURE,
@@ -27,6 +26,7 @@ from svend.tools.physics_quantities import (
     measured,
     optional_value,
     positive,
+    quantity_field,
     unused_fields,
 )
 from svend.tools.registry import ToolSpec
@@ -97,15 +97,6 @@ Result fields: every quantity is an object {{value, unit, text}} in SI units; th
 and solved values under their argument names; heat and phase_change: heat (and segments: \
 process + heat for each stage, constants used); work operations: work_by_gas, \
 work_on_gas, heat, internal_energy_change, final state values, sign_convention; text."""
-
-
-def quantity_field(description: str) -> dict[str, Any]:
-    return {
-        "type": ["number", "string"],
-        "minLength": 1,
-        "maxLength": MAX_QUANTITY_CHARS,
-        "description": description,
-    }
 
 
 def phase_field(description: str) -> dict[str, Any]:
