@@ -7,6 +7,7 @@ next call. After all of them the service must still be healthy, answer a normal 
 no jail beyond its warm pool.
 """
 
+import base64
 import json
 import os
 import socket
@@ -396,3 +397,33 @@ def test_service_is_healthy_and_holds_no_stray_jails(host: Host) -> None:
         check=False,
     ).stdout.split()
     assert len(jails) <= WARM_JAILS + 1
+
+
+def test_program_output_value_files_and_plots_come_back(host: Host) -> None:
+    reply = run(
+        host,
+        "import matplotlib.pyplot as plt\n"
+        "print('squares')\n"
+        "open('table.csv', 'w').write('n,square\\n3,9\\n')\n"
+        "plt.plot([1, 2, 3], [1, 4, 9])\n"
+        "{'total': sum(n * n for n in range(4))}",
+    )
+    result = from_struct(reply.result)
+    assert reply.ok and result["error"] is None
+    assert result["stdout"] == "squares\n"
+    assert result["value"] == "{'total': 14}"
+    (table,) = result["files"]
+    assert table["path"] == "table.csv"
+    assert base64.b64decode(table["content_base64"]) == b"n,square\n3,9\n"
+    assert result["files_complete"] is True
+    (figure,) = result["plots"]
+    assert base64.b64decode(figure["image_png_base64"]).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_exception_is_a_result_with_the_output_before_it(host: Host) -> None:
+    reply = run(host, "print('before')\nraise ValueError('bad input')")
+    result = from_struct(reply.result)
+    assert reply.ok
+    assert result["stdout"] == "before\n"
+    assert result["error"].endswith("ValueError: bad input\n")
+    assert 'File "<code>", line 2' in result["error"]
