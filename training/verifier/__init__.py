@@ -1,0 +1,1 @@
+"""Training data for Svend's verifier: GSM8K chains, correct and deliberately corrupted."""
