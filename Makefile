@@ -9,7 +9,7 @@ PROTO_STAMP := services/svend/common/v1/.generated
 DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
-.PHONY: setup system-deps protos run up down status test lint format bench clean
+.PHONY: setup system-deps protos run up down status test lint format bench train-safety clean
 
 setup: $(STAMP) $(PROTO_STAMP)
 
@@ -67,11 +67,18 @@ test: setup system-deps $(BUF)
 	$(MAKE) lint
 	$(BIN)/pytest
 
+# Rebuilds the safety data set from training/data and retrains models/safety/v1 (<= 30 min
+# on 2 CPU cores); the manifest records the data, hyper-parameters and held-out metrics.
+train-safety: setup
+	$(BIN)/python -m training.safety.data --out build/safety/dataset.jsonl
+	$(BIN)/python -m training.safety.train --data build/safety/dataset.jsonl --out models/safety/v1
+
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \
 	  echo "wrk is missing (apt-get install wrk): the REST rows will be skipped" >&2; }
 	$(BIN)/python -m bench.quick_path
 	$(BIN)/python -m bench.tools
+	$(BIN)/python -m bench.safety
 
 clean:
 	rm -rf $(VENV) node_modules build .run $(DESCRIPTOR) services/svend/*/v1

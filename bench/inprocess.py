@@ -9,19 +9,19 @@ from svend.tools.units import UnitConverter
 
 
 class QuickPathInProcess:
-    """Input safety, recognition, argument validation, Pint, rendering and output safety."""
+    """Input safety (rules and classifier), recognition, validation, Pint, output safety."""
 
     def __init__(self) -> None:
         self.safety = build_checker(SafetySettings())
         self.converter = UnitConverter()
         self.registry = default_registry(self.converter, sandbox=None)
 
-    def ask(self, query: str) -> str:
-        self.safety.check_input(query)
+    async def ask(self, query: str) -> str:
+        await self.safety.check_input(query)
         direct = parse_direct_request(query)
         assert direct is not None and direct.tool == "unit_convert", query
         spec = self.registry.validate(direct.tool, direct.arguments)
         result = spec.function(direct.arguments)
         answer, _ = render_tool_answer(direct.tool, direct.arguments, result)
-        self.safety.check_output(answer, query)
+        await self.safety.check_output(answer, query)
         return answer

@@ -6,6 +6,7 @@ tests, which start the same processes on free ports.
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -36,11 +37,28 @@ class LaunchError(RuntimeError):
     """A process of the mesh failed to start or become healthy."""
 
 
+# Ports are drawn from below Linux's ephemeral range (32768 and up by default): the kernel gives
+# outgoing connections ephemeral ports, so a port found free there can be taken by some client
+# before the service binds it. Ports already handed out by this process are not repeated.
+FREE_PORT_RANGE = range(20000, 32768)
+_handed_out: set[int] = set()
+_port_draws = random.Random()
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOCAL_HOST, 0))
-        return probe.getsockname()[1]
+    for _ in range(1000):
+        port = _port_draws.choice(FREE_PORT_RANGE)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((LOCAL_HOST, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise LaunchError(f"no free port found in {FREE_PORT_RANGE.start}-{FREE_PORT_RANGE.stop - 1}")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The safety service as a real process, called over gRPC through the shared SafetyClient."""
+"""The safety service (rules alone) as a real process, called over gRPC by the SafetyClient."""
 
 import grpc
 import httpx
@@ -12,7 +12,15 @@ MAX_TEXT_CHARS = 2000
 
 @pytest.fixture
 def mesh(start_mesh):
-    return start_mesh(["safety"], extra_env={"SVEND_SAFETY_MAX_TEXT_CHARS": str(MAX_TEXT_CHARS)})
+    # The rules alone: these decisions and scores are the rules' own; test_safety_redteam.py
+    # covers the service with its classifier.
+    return start_mesh(
+        ["safety"],
+        extra_env={
+            "SVEND_SAFETY_MAX_TEXT_CHARS": str(MAX_TEXT_CHARS),
+            "SVEND_SAFETY_CLASSIFIER_ENABLED": "false",
+        },
+    )
 
 
 @pytest.fixture

@@ -9,9 +9,21 @@ from svend.launcher import LocalMesh
 from svend.router.v1 import router_pb2, router_pb2_grpc
 
 
+def log_records(text: str) -> list[dict]:
+    """The one-line JSON log records of a service's output (console spans span many lines)."""
+    records = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
 def rpc_log_lines(mesh: LocalMesh, service: str, method: str) -> list[dict]:
-    lines = mesh.processes[service].log_path.read_text().splitlines()
-    records = [json.loads(line) for line in lines if line.startswith("{")]
+    records = log_records(mesh.processes[service].log_path.read_text())
     return [r for r in records if r.get("message") == "rpc" and r.get("method") == method]
 
 

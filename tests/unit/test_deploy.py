@@ -21,7 +21,11 @@ from svend.mesh import GATEWAY_PORT, REDIS_PORT, SERVICES, ServiceSpec
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES_VERSION = "1.33.0"
 # Settings that compose and k8s set beyond the launcher's placement variables.
-EXTRA_SETTINGS = {"router": {"SVEND_ROUTER_REDIS_URL": f"redis://redis:{REDIS_PORT}/0"}}
+EXTRA_SETTINGS = {
+    "router": {"SVEND_ROUTER_REDIS_URL": f"redis://redis:{REDIS_PORT}/0"},
+    # The image copies models/ to /app/models; the default path is the source checkout's.
+    "safety": {"SVEND_SAFETY_MODEL_DIR": "/app/models/safety/v1"},
+}
 OVERLAYS = ["k8s/base", "k8s/overlays/production"]
 
 

@@ -1,12 +1,20 @@
-"""Wires the safety service: rule scorer, policy thresholds from settings, the gRPC binding."""
+"""Wires the safety service: rules, the trained classifier, policy thresholds, gRPC binding."""
+
+import asyncio
+import dataclasses
+import logging
 
 from svend.common import ServiceApp, ServiceBinding
 from svend.safety.checker import SafetyChecker
+from svend.safety.classifier import Classifier
+from svend.safety.model import ArtifactError, SafetyModel
 from svend.safety.policy import Thresholds
 from svend.safety.rules import Rules
 from svend.safety.servicer import SafetyServicer
 from svend.safety.settings import SafetySettings
 from svend.safety.v1 import safety_pb2_grpc
+
+log = logging.getLogger("svend.safety")
 
 
 def thresholds_from(settings: SafetySettings) -> Thresholds:
@@ -18,17 +26,33 @@ def thresholds_from(settings: SafetySettings) -> Thresholds:
         block=settings.block_threshold,
         block_min_passages=settings.block_min_passages,
         max_edit_fraction=settings.max_edit_fraction,
+        category_refuse=settings.category_refuse_thresholds,
     )
 
 
 def build_checker(settings: SafetySettings) -> SafetyChecker:
-    """The checker with every scorer the service runs (the rules; a classifier joins here)."""
-    rules = Rules()
-    return SafetyChecker([rules], [rules], thresholds_from(settings))
+    """The rules and, unless turned off, the classifier, with their thresholds."""
+    thresholds = thresholds_from(settings)
+    if not settings.classifier_enabled:
+        log.warning("the safety classifier is off: the rules alone decide")
+        return SafetyChecker(Rules(), thresholds)
+    # The service never starts without the model it was configured with.
+    try:
+        model = SafetyModel.load(settings.model_dir, threads=settings.model_threads)
+    except ArtifactError as error:
+        raise SystemExit(f"svend safety: cannot load the classifier: {error}") from None
+    validated = model.validated_thresholds
+    classifier_thresholds = dataclasses.replace(
+        thresholds,
+        review=settings.classifier_review_threshold or validated["review_threshold"],
+        refuse=settings.classifier_refuse_threshold or validated["refuse_threshold"],
+    )
+    classifier = Classifier(model, max_batch=settings.max_batch)
+    return SafetyChecker(Rules(), thresholds, classifier, classifier_thresholds)
 
 
 async def build(settings: SafetySettings) -> ServiceApp:
-    checker = build_checker(settings)
+    checker = await asyncio.to_thread(build_checker, settings)
     return ServiceApp(
         bindings=[
             ServiceBinding(

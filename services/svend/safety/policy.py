@@ -1,18 +1,20 @@
 """The decision policy: thresholds from settings turn combined scores into decisions.
 
-Inputs: unsafe score >= refuse threshold -> REFUSE, >= review threshold -> REVIEW, else SAFE.
+Inputs: unsafe score >= refuse threshold (or a category's score >= that category's own refuse
+threshold) -> REFUSE, >= review threshold -> REVIEW, else SAFE.
 Answers are judged passage by passage: a passage scoring >= the edit threshold is offending.
 No offending passage -> SAFE. Offending passages that are many (at least block_min_passages:
 step-by-step instructions) or most of the answer (more than max_edit_fraction of it), with an
-unsafe score >= the block threshold -> BLOCK. Otherwise the offending passages are replaced
-by a marker -> EDIT.
+unsafe score >= the block threshold -> BLOCK; so does a classifier that finds the whole answer
+harmful. Otherwise the offending passages are replaced by a marker -> EDIT.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from svend.safety.scoring import Assessment, Finding, combine
+from svend.safety.taxonomy import Category
 
 REDACTION = "[removed by safety filter]"
 
@@ -39,6 +41,17 @@ class Thresholds:
     block: float = 0.8
     block_min_passages: int = 3
     max_edit_fraction: float = 0.34
+    # Categories refused at a score of their own, lower than `refuse` (e.g. sexual_minors).
+    category_refuse: Mapping[Category, float] = field(default_factory=dict)
+
+    def refuses(self, assessment: Assessment) -> bool:
+        """The unsafe score, or some category's score, reaches its refuse threshold."""
+        if assessment.unsafe_score >= self.refuse:
+            return True
+        return any(
+            assessment.scores.get(category, 0.0) >= threshold
+            for category, threshold in self.category_refuse.items()
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ def reasons_for(findings: Sequence[Finding]) -> list[str]:
 def decide_input(assessment: Assessment, thresholds: Thresholds) -> InputVerdict:
     """SAFE, REVIEW or REFUSE for a request."""
     score = assessment.unsafe_score
-    if score >= thresholds.refuse:
+    if thresholds.refuses(assessment):
         decision = InputDecision.REFUSE
     elif score >= thresholds.review:
         decision = InputDecision.REVIEW
@@ -85,6 +98,30 @@ def decide_input(assessment: Assessment, thresholds: Thresholds) -> InputVerdict
         scores={str(c): s for c, s in assessment.scores.items()},
         categories=[str(c) for c in assessment.categories_at(thresholds.review)],
         reasons=reasons_for(assessment.findings),
+    )
+
+
+SEVERITY = (InputDecision.SAFE, InputDecision.REVIEW, InputDecision.REFUSE)
+
+
+def merge_input_verdicts(verdicts: Sequence[InputVerdict]) -> InputVerdict:
+    """Several scorers' decisions on one request: the most severe decision, every reason.
+
+    Each scorer is judged against thresholds on its own scale (the rules' scores and the
+    classifier's calibrated probabilities are not the same quantity), then the verdicts merge.
+    """
+    categories: dict[str, None] = {}
+    scores: dict[str, float] = {}
+    for verdict in verdicts:
+        categories.update(dict.fromkeys(verdict.categories))
+        for category, score in verdict.scores.items():
+            scores[category] = max(scores.get(category, 0.0), score)
+    return InputVerdict(
+        decision=max((v.decision for v in verdicts), key=SEVERITY.index),
+        unsafe_score=max(v.unsafe_score for v in verdicts),
+        scores=scores,
+        categories=list(categories),
+        reasons=list(dict.fromkeys(reason for v in verdicts for reason in v.reasons)),
     )
 
 
@@ -113,13 +150,21 @@ def decide_output(
     spans: Sequence[tuple[int, int]],
     passages: Sequence[Assessment],
     thresholds: Thresholds,
+    *,
+    whole_answer_blocked: bool = False,
 ) -> OutputVerdict:
-    """SAFE, EDIT or BLOCK for an answer split into passages at `spans`."""
+    """SAFE, EDIT or BLOCK for an answer split into passages at `spans`.
+
+    `whole_answer_blocked`: the classifier, reading the whole answer, found it harmful as a
+    whole (step-by-step instructions whose passages each look mild), which blocks it too.
+    """
     overall = combine(passages)
     score = overall.unsafe_score
     offending = [p.unsafe_score >= thresholds.edit for p in passages]
     count = sum(offending)
-    if count == 0:
+    if whole_answer_blocked:
+        decision = OutputDecision.BLOCK
+    elif count == 0:
         decision = OutputDecision.SAFE
     elif score >= thresholds.block and (
         count >= thresholds.block_min_passages

@@ -40,7 +40,7 @@ class SafetyServicer(safety_pb2_grpc.SafetyServiceServicer):
         self, request: safety_pb2.CheckInputRequest, context: object
     ) -> safety_pb2.CheckInputResponse:
         check_text("text", request.text, self.max_text_chars)
-        verdict = self.checker.check_input(request.text)
+        verdict = await self.checker.check_input(request.text)
         record_decision("input", verdict.decision, verdict.categories)
         return safety_pb2.CheckInputResponse(
             decision=INPUT_DECISIONS[verdict.decision],
@@ -55,7 +55,7 @@ class SafetyServicer(safety_pb2_grpc.SafetyServiceServicer):
     ) -> safety_pb2.CheckOutputResponse:
         check_text("text", request.text, self.max_text_chars)
         check_text("prompt", request.prompt, self.max_text_chars, required=False)
-        verdict = self.checker.check_output(request.text, request.prompt)
+        verdict = await self.checker.check_output(request.text, request.prompt)
         record_decision("output", verdict.decision, verdict.categories)
         return safety_pb2.CheckOutputResponse(
             decision=OUTPUT_DECISIONS[verdict.decision],

@@ -1,11 +1,16 @@
 """Settings of the safety service, from SVEND_SAFETY_* environment variables."""
 
+from pathlib import Path
 from typing import Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from svend.common import ServiceSettings
+from svend.safety.taxonomy import Category
+
+# The committed artifact in a source checkout; images set SVEND_SAFETY_MODEL_DIR.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "safety" / "v1"
 
 
 class SafetySettings(ServiceSettings):
@@ -48,6 +53,42 @@ class SafetySettings(ServiceSettings):
     max_text_chars: int = Field(
         100_000, ge=1, le=10_000_000, description="Longest text or prompt accepted, in characters."
     )
+    category_refuse_thresholds: dict[Category, float] = Field(
+        default_factory=dict,
+        description="Per-category refuse thresholds (JSON object, e.g. "
+        '{"sexual_minors": 0.5}): a request whose score in that category reaches it is '
+        "REFUSEd even below refuse_threshold.",
+    )
+    classifier_review_threshold: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="The classifier's probability at which a request is flagged REVIEW; "
+        "unset: the threshold chosen on the validation split, from the model's manifest.",
+    )
+    classifier_refuse_threshold: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="The classifier's probability at which a request is REFUSEd; unset: the "
+        "threshold chosen on the validation split, from the model's manifest.",
+    )
+    classifier_enabled: bool = Field(
+        True,
+        description="Score with the trained classifier as well as the rules; false runs the "
+        "rules alone (benchmarks, hosts without the model).",
+    )
+    model_dir: Path = Field(
+        DEFAULT_MODEL_DIR,
+        description="Directory of the trained classifier (manifest.json and weights); the "
+        "service refuses to start when it is missing or does not match its manifest.",
+    )
+    model_threads: int = Field(
+        1, ge=1, le=64, description="CPU threads the classifier's forward pass may use."
+    )
+    max_batch: int = Field(
+        32, ge=1, le=1024, description="Most texts scored together in one forward pass."
+    )
 
     @model_validator(mode="after")
     def thresholds_ordered(self) -> Self:
@@ -56,4 +97,7 @@ class SafetySettings(ServiceSettings):
             raise ValueError("review_threshold must not exceed refuse_threshold")
         if self.edit_threshold > self.block_threshold:
             raise ValueError("edit_threshold must not exceed block_threshold")
+        for category, threshold in self.category_refuse_thresholds.items():
+            if not 0 < threshold <= 1:
+                raise ValueError(f"category_refuse_thresholds[{category}] must be in (0, 1]")
         return self

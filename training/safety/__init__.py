@@ -1,0 +1,1 @@
+"""Data, training and evaluation of Svend's trained safety classifier."""
