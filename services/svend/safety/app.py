@@ -42,6 +42,11 @@ def build_checker(settings: SafetySettings) -> SafetyChecker:
     except ArtifactError as error:
         raise SystemExit(f"svend safety: cannot load the classifier: {error}") from None
     validated = model.validated_thresholds
+    if not {"review_threshold", "refuse_threshold"} <= set(validated):
+        raise SystemExit(
+            f"svend safety: {settings.model_dir} has no validated thresholds in its manifest; "
+            "run make train-safety to the end"
+        )
     classifier_thresholds = dataclasses.replace(
         thresholds,
         review=settings.classifier_review_threshold or validated["review_threshold"],

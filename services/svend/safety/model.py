@@ -208,7 +208,8 @@ class SafetyModel:
             calibration["temperatures"],
             window=inference["window"],
             stride=inference["stride"],
-            validated_thresholds=manifest["metrics"]["thresholds"],
+            # Absent while training has not evaluated the artifact yet.
+            validated_thresholds=manifest.get("metrics", {}).get("thresholds"),
         )
 
     def logits(self, texts: Sequence[str]) -> tuple[list[int], dict[str, torch.Tensor]]:
