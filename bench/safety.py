@@ -22,7 +22,7 @@ from svend.safety.model import SafetyModel
 from svend.safety.settings import SafetySettings
 from svend.safety.v1 import safety_pb2, safety_pb2_grpc
 
-# About 128 tokens of an ordinary chemistry question (MiniLM's WordPiece tokenizer).
+# An ordinary chemistry question of exactly 128 tokens with [CLS] and [SEP]: one model window.
 PROMPT = (
     "I am revising for my chemistry exam and I am stuck on a stoichiometry problem. When 12.0 g "
     "of propane burns completely in excess oxygen, how many grams of carbon dioxide and water "
@@ -30,7 +30,7 @@ PROMPT = (
     "to moles using its molar mass, use the mole ratio from the equation, and convert back to "
     "grams. Also explain why oxygen is the excess reagent here, what the limiting reagent means "
     "in practice, and how the answer would change if only 30.0 g of oxygen were available. "
-    "Show each step so I can follow."
+    "Thanks a lot."
 )
 CONCURRENCY = 32
 
