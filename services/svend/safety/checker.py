@@ -73,7 +73,9 @@ class SafetyChecker:
         """Decide whether an answer to `prompt` may be returned, and redact it when needed."""
         topic: dict[Category, float] = {}
         if prompt.strip():
-            prompt_scores = await self.assess_input(prompt)
+            # The rules' view of the prompt: the request itself was checked by CheckInput, and
+            # its topic only steers how the rules read the answer's passages.
+            prompt_scores = await off_loop_when_long(prompt, lambda: self.rules.score_input(prompt))
             topic = {
                 category: prompt_scores.scores[category]
                 for category in prompt_scores.categories_at(self.thresholds.review)
@@ -84,15 +86,19 @@ class SafetyChecker:
             text, lambda: self.rules.score_passages(passages, topic)
         )
         whole_answer_blocked = False
-        if self.classifier is None:
-            assessments = rule_views
-        else:
-            model_views = await self.classifier.score_passages(passages)
-            assessments = [combine(views) for views in zip(rule_views, model_views, strict=True)]
+        assessments = rule_views
+        if self.classifier is not None:
             whole = await self.classifier.score_output(text)
             whole_answer_blocked = (
                 whole.label_probabilities.get("block", 0.0) >= self.thresholds.block
             )
+            # Passages are scored one by one only when the whole answer is suspect: that finds
+            # what to redact, and a benign answer (nearly all of them) costs one forward pass.
+            if whole.unsafe_score >= self.thresholds.edit:
+                model_views = await self.classifier.score_passages(passages)
+                assessments = [
+                    combine(views) for views in zip(rule_views, model_views, strict=True)
+                ]
         return decide_output(
             text, spans, assessments, self.thresholds, whole_answer_blocked=whole_answer_blocked
         )
