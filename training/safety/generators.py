@@ -268,15 +268,22 @@ def _answer(rng: random.Random, family: Family, values: dict) -> str:
     return rng.choice(family.answers).format(**values)
 
 
+def by_family(
+    hard_negatives: Sequence[tuple[Record, Family, dict]],
+) -> list[list[tuple[Record, Family, dict]]]:
+    """The hard negatives grouped by their family, families in order of first appearance."""
+    groups: dict[str, list[tuple[Record, Family, dict]]] = {}
+    for item in hard_negatives:
+        groups.setdefault(item[1].name, []).append(item)
+    return list(groups.values())
+
+
 def edit_outputs(
     rng: random.Random, hard_negatives: Sequence[tuple[Record, Family, dict]]
 ) -> list[Record]:
     """Benign explanations with one offending sentence slipped in: they need an edit."""
     records = []
-    by_family: dict[str, list[tuple[Record, Family, dict]]] = {}
-    for item in hard_negatives:
-        by_family.setdefault(item[1].name, []).append(item)
-    for items in by_family.values():
+    for items in by_family(hard_negatives):
         for prompt, family, values in rng.sample(items, min(EDITS_PER_FAMILY, len(items))):
             topic = TOPIC_BY_NAME[rng.choice(EDIT_TOPICS[family.name])]
             sentences = [_answer(rng, family, values), *rng.sample(family.answers, 1)]
@@ -302,10 +309,7 @@ def explanation_outputs(
 ) -> list[Record]:
     """Benign explanations answering hard negatives: safe answers on scary-sounding topics."""
     records = []
-    by_family: dict[str, list[tuple[Record, Family, dict]]] = {}
-    for item in hard_negatives:
-        by_family.setdefault(item[1].name, []).append(item)
-    for items in by_family.values():
+    for items in by_family(hard_negatives):
         for prompt, family, values in rng.sample(items, min(EXPLANATIONS_PER_FAMILY, len(items))):
             records.append(
                 Record(

@@ -52,10 +52,6 @@ class SafetyChecker:
         # Requests: the classifier's calibrated probabilities have thresholds of their own.
         self.classifier_thresholds = classifier_thresholds or thresholds
 
-    async def assess_input(self, text: str) -> Assessment:
-        """Every scorer's view of a request, combined."""
-        return combine(await self.input_views(text))
-
     async def input_views(self, text: str) -> list[Assessment]:
         views = [await off_loop_when_long(text, lambda: self.rules.score_input(text))]
         if self.classifier is not None:
