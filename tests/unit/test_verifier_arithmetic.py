@@ -46,6 +46,15 @@ def verdicts(text: str) -> list[tuple[str, bool]]:
         ("(so 48/2 = 24)", "48/2 = 24"),
         ("\\frac{3}{4} \\times 20 = 15", "\\frac{3}{4} \\times 20 = 15"),
         ("She has <<16-3-4=9>>9 eggs", "16-3-4=9"),
+        (
+            "126 apples/week - 42 apples/week = 84 apples/week",
+            "126 apples/week - 42 apples/week = 84",
+        ),
+        ("2 loads * 45 minutes per load = 90 minutes", "2 loads * 45 minutes per load = 90"),
+        ("3 books/person x 2 people = 6 books", "3 books/person x 2 people = 6"),
+        ("6 oranges + 4 apples + 12 bananas = 22 fruits", "6 oranges + 4 apples + 12 bananas = 22"),
+        ("because 6 times 1/4 equals 1.5", "6 times 1/4 equals 1.5"),
+        ("so 1.5 plus 4 equals 5.5", "1.5 plus 4 equals 5.5"),
     ],
 )
 def test_correct_claims_hold(text: str, claim: str) -> None:
@@ -65,6 +74,8 @@ def test_correct_claims_hold(text: str, claim: str) -> None:
         ("10/4 = 2.6", "10/4 = 2.6"),
         ("pi*1 = 3.15", "pi*1 = 3.15"),
         ("5/0 = 0", "5/0 = 0"),
+        ("56 pearls / 4 pearls/dive = 4 pearls/dive", "56 pearls / 4 pearls/dive = 4"),
+        ("90 minutes + 75 minutes = 175 minutes", "90 minutes + 75 minutes = 175"),
     ],
 )
 def test_wrong_claims_fail(text: str, claim: str) -> None:
@@ -92,6 +103,10 @@ def test_gsm8k_annotation_and_prose_are_one_claim_unless_they_differ() -> None:
         "f(3) = 9",
         "2 + 3 = 5 + y",
         "2kg * 3 = 6kg",
+        "2x + 2x = 100",
+        "He sold 5 apples for 2 dollars = 3 apples less",
+        "It is 6 times 1/4",
+        "3 divided by 1/4 = 12",
         "Day 1 = 5 + 3",
         "The answer is 16.",
         "80 + 20% = 96",

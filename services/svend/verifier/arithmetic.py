@@ -29,6 +29,8 @@ MAX_ROOT_DEGREE = 64
 # Longest expression and deepest nesting read; beyond them a claim is skipped, not recursed into.
 MAX_EXPRESSION_TOKENS = 300
 MAX_NESTING = 40
+# Longest unit between a number and its operator ('apples per week' is three tokens).
+MAX_UNIT_TOKENS = 5
 
 NUMBER = "NUM"
 OPERATOR = "OP"
@@ -73,6 +75,10 @@ OPERATOR_SPELLINGS = {
     "}": CLOSE,
     "]": CLOSE,
 }
+# Words that are an operator when they stand between two operands ('6 times 1/4').
+WORD_OPERATORS = {"x": TIMES, "times": TIMES, "plus": PLUS, "minus": MINUS}
+# A claim right after one of these words misses the start of its left side ('3 divided by 4').
+INCOMPLETE_AFTER = frozenset({"times", "plus", "minus", "by", "over", "than", "per"})
 BINARY_OPERATORS = frozenset({PLUS, MINUS, TIMES, DIVIDE, POWER, OF})
 # Tokens after which an operand is complete (a following "(" or "√" multiplies it).
 OPERAND_ENDS = frozenset({CLOSE, PERCENT, SQUARED, CUBED, PI})
@@ -179,8 +185,9 @@ def _read_words(tokens: list[Token]) -> list[Token]:
         after = tokens[index + 1] if index + 1 < len(tokens) else None
         if token.kind == WORD:
             word = token.symbol
-            if word == "x" and _ends_operand(before) and _starts_operand(after):
-                token = Token(OPERATOR, token.text, token.start, token.end, True, TIMES)
+            if word in WORD_OPERATORS and _ends_operand(before) and _starts_operand(after):
+                symbol = WORD_OPERATORS[word]
+                token = Token(OPERATOR, token.text, token.start, token.end, True, symbol)
             elif word == "of" and _takes_of(result) and _starts_operand(after):
                 token = Token(OPERATOR, token.text, token.start, token.end, True, OF)
             elif word == "half" and after is not None and after.symbol == "of":
@@ -455,6 +462,8 @@ def _left_side(tokens: Sequence[Token], equals_index: int) -> tuple[Token, ...] 
         start -= 1
     side = list(tokens[start:equals_index])
     before = tokens[start - 1] if start > 0 else None
+    if before is not None and before.kind == WORD and before.symbol in INCOMPLETE_AFTER:
+        return None
     if side and before is not None and before.kind == WORD and not side[0].space_before:
         return None
     while side and side[0].kind == OPERATOR and side[0].symbol in BINARY_OPERATORS:
@@ -519,9 +528,61 @@ def find_equations(text: str) -> list[Equation]:
     return unique
 
 
+def _drop_units(tokens: list[Token]) -> list[Token]:
+    """Drop the unit words between a number and the operator after it, so that
+    '126 apples/week - 42 apples/week = 84' reads as 126 - 42 = 84.
+
+    A unit is at most MAX_UNIT_TOKENS words, maybe with '/word' or 'per word', written after a
+    space ('2x' is not '2 units'); it is dropped only when an operator, '=' or a times-'x'
+    followed by a number comes right after it, so prose between quantities is never bridged.
+    """
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        result.append(token)
+        index += 1
+        if token.kind != NUMBER:
+            continue
+        end = index
+        while end < len(tokens) and end - index < MAX_UNIT_TOKENS:
+            current = tokens[end]
+            if (
+                current.kind == WORD
+                and current.symbol != "x"
+                and (end > index or current.space_before)
+            ):
+                end += 1
+            elif (
+                end > index
+                and current.symbol == DIVIDE
+                and end + 1 < len(tokens)
+                and tokens[end + 1].kind == WORD
+            ):
+                end += 2
+            else:
+                break
+        if end == index or end >= len(tokens):
+            continue
+        following = tokens[end]
+        after = tokens[end + 1] if end + 1 < len(tokens) else None
+        if following.kind == WORD and following.symbol == "x" and _starts_operand(after):
+            result.append(
+                Token(OPERATOR, following.text, following.start, following.end, True, TIMES)
+            )
+            index = end + 1
+        elif following.kind == EQUALS or (
+            following.kind == OPERATOR
+            and following.symbol in (PLUS, MINUS, TIMES, DIVIDE)
+            and _starts_operand(after)
+        ):
+            index = end
+    return result
+
+
 def _equations_in(text: str) -> Iterator[Equation]:
     visible = ANNOTATION_PATTERN.sub(lambda match: " " * len(match.group(0)), text)
-    tokens = tokenize(visible)
+    tokens = _drop_units(tokenize(visible))
     for index, token in enumerate(tokens):
         if token.kind != EQUALS:
             continue
