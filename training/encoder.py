@@ -4,9 +4,10 @@ import json
 import math
 import platform
 import random
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -16,6 +17,8 @@ from torch import nn
 
 from svend.common.encoder import BASE_PACKAGE, base_encoder, base_model_path, sha256_of
 
+Item = TypeVar("Item")
+
 # Every Linear of every transformer layer; the pooler and embeddings stay frozen.
 LORA_TARGETS = (
     r".*encoder\.layer\.\d+\.(attention\.self\.(query|key|value)"
@@ -23,9 +26,18 @@ LORA_TARGETS = (
 )
 
 
-def lora_encoder(r: int, alpha: int, dropout: float) -> PeftModel:
+def lora_targets(layers: str) -> str:
+    """LORA_TARGETS restricted to some layers ("3,4,5"); "all" keeps every layer. Adapting only
+    the upper layers leaves the lower ones without gradients, which makes a step cheaper."""
+    if layers == "all":
+        return LORA_TARGETS
+    chosen = "|".join(str(int(layer)) for layer in layers.split(","))
+    return LORA_TARGETS.replace(r"\d+", f"({chosen})")
+
+
+def lora_encoder(r: int, alpha: int, dropout: float, targets: str = LORA_TARGETS) -> PeftModel:
     """The pinned base encoder wrapped for LoRA training."""
-    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=LORA_TARGETS)
+    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=targets)
     return get_peft_model(base_encoder(), config)
 
 
@@ -78,3 +90,18 @@ def seed_everything(seed: int) -> None:
 def write_json(path: Path, value: Any) -> None:
     """Stable, readable JSON."""
     path.write_text(json.dumps(value, indent=2, sort_keys=False) + "\n")
+
+
+def length_batches(
+    items: Sequence[Item], size: int, rng: random.Random, length: Callable[[Item], int]
+) -> list[list[Item]]:
+    """Shuffled batches of similar lengths (less padding, same randomness every run)."""
+    order = list(items)
+    rng.shuffle(order)
+    pool = size * 20
+    out: list[list[Item]] = []
+    for start in range(0, len(order), pool):
+        group = sorted(order[start : start + pool], key=length)
+        out.extend(group[i : i + size] for i in range(0, len(group), size))
+    rng.shuffle(out)
+    return out

@@ -197,6 +197,65 @@ def test_every_service_is_serving_and_exports_metrics(mesh: LocalMesh) -> None:
         assert "svend_rpc_requests_total" in metrics.text, name
 
 
+JANET_QUESTION = (
+    "Janet's ducks lay 16 eggs per day. She eats 3 for breakfast and bakes muffins with 4. She "
+    "sells the rest at $2 per egg. How much does she make every day?"
+)
+JANET_STEPS = ["Janet sells 16 - 3 - 4 = 9 eggs a day.", "She makes 9 * $2 = $18 every day."]
+
+
+def test_verify_reads_steps_as_a_person_writes_them(gateway: httpx.Client) -> None:
+    body = {
+        "question": JANET_QUESTION,
+        "steps": [{"text": t} for t in JANET_STEPS],
+        "answer": "$18",
+    }
+    reply = gateway.post("/v1/verify", json=body)
+    assert reply.status_code == 200, reply.text
+    result = reply.json()
+    assert result["verdict"] == "VERDICT_PASS"
+    assert result["first_error_step"] == -1
+    assert len(result["step_scores"]) == 2
+    assert 0.5 < result["confidence"] <= 1.0
+    assert "step 0: 16 - 3 - 4 = 9 holds" in result["reasons"]
+
+    wrong = {**body, "steps": [{"text": JANET_STEPS[0]}, {"text": "She makes 9 * $2 = $20."}]}
+    result = gateway.post("/v1/verify", json={**wrong, "answer": "$20"}).json()
+    assert result["verdict"] == "VERDICT_FAIL"
+    assert result["first_error_step"] == 1
+    assert any(r.startswith("step 1: 9 * $2 = $20 is wrong") for r in result["reasons"])
+
+
+def test_verify_re_runs_tool_call_steps(gateway: httpx.Client) -> None:
+    arguments = {"operation": "simplify", "expression": "48/2"}
+    result = {"operation": "simplify", "result": "24", "latex": "24", "numeric": 24}
+    steps = [
+        {
+            "kind": "STEP_KIND_TOOL_CALL",
+            "toolCall": {"id": "c1", "name": "symbolic_math", "arguments": arguments},
+        },
+        {
+            "kind": "STEP_KIND_TOOL_RESULT",
+            "toolResult": {"callId": "c1", "name": "symbolic_math", "ok": True, "result": result},
+        },
+        {"text": "Half of the 48 clips is 48/2 = 24 clips."},
+    ]
+    body = {
+        "question": "Natalia sold 48 clips in April and half as many in May.",
+        "steps": steps,
+        "answer": "24",
+    }
+    reply = gateway.post("/v1/verify", json=body).json()
+    assert reply["verdict"] == "VERDICT_PASS", reply
+    assert reply["checks"][0]["claim"] == "tool symbolic_math"
+    assert reply["checks"][0]["passed"] is True
+
+    steps[1]["toolResult"]["result"] = {**result, "result": "25", "numeric": 25}
+    reply = gateway.post("/v1/verify", json={**body, "answer": "25"}).json()
+    assert reply["verdict"] == "VERDICT_FAIL"
+    assert reply["first_error_step"] == 1
+
+
 @pytest.mark.parametrize(
     ("route", "body", "field"),
     [

@@ -11,6 +11,8 @@ from svend.verifier.v1 import verifier_pb2, verifier_pb2_grpc
 
 PASS, FAIL = verification_pb2.VERDICT_PASS, verification_pb2.VERDICT_FAIL
 UNVERIFIED = verification_pb2.VERDICT_UNVERIFIED
+# The exact checks alone: their scores and confidences are fixed rules, not a model's output.
+EXACT_ONLY = {"SVEND_VERIFIER_SCORER_ENABLED": "false"}
 
 
 def thought(text: str) -> reasoning_pb2.ReasoningStep:
@@ -52,7 +54,7 @@ def rejected(address: str, steps: list, answer: str = "") -> grpc.RpcError:
 
 
 def test_verify_with_tools(start_mesh) -> None:
-    mesh = start_mesh(["tools", "verifier"])
+    mesh = start_mesh(["tools", "verifier"], extra_env=EXACT_ONLY)
     address = mesh.endpoints["verifier"].address
 
     prose = [thought("She has 16 - 3 - 4 = 9 eggs."), thought("9 * 2 = 18 dollars.")]
@@ -103,7 +105,7 @@ def test_verify_with_tools(start_mesh) -> None:
 
 
 def test_unreachable_tools_are_not_failures(start_mesh) -> None:
-    mesh = start_mesh(["verifier"])
+    mesh = start_mesh(["verifier"], extra_env=EXACT_ONLY)
     address = mesh.endpoints["verifier"].address
 
     reply = verify(address, tool_steps(TOOL_RESULT))
@@ -113,3 +115,41 @@ def test_unreachable_tools_are_not_failures(start_mesh) -> None:
     reply = verify(address, [*tool_steps(TOOL_RESULT), thought("24 / 2 = 12")], "12")
     assert (reply.verdict, reply.first_error_step) == (PASS, -1)
     assert list(reply.step_scores) == [0.5, 0.5, 1.0]
+
+
+JANET = (
+    "Janet's ducks lay 16 eggs per day. She eats 3 for breakfast and bakes muffins with 4. She "
+    "sells the rest at $2 per egg. How much does she make every day?"
+)
+
+
+def test_verify_with_the_step_scorer(start_mesh) -> None:
+    mesh = start_mesh(["verifier"])
+    address = mesh.endpoints["verifier"].address
+
+    def ask(steps: list[str], answer: str) -> verifier_pb2.VerifyResponse:
+        with grpc.insecure_channel(address) as channel:
+            stub = verifier_pb2_grpc.VerifierServiceStub(channel)
+            request = verifier_pb2.VerifyRequest(
+                question=JANET, steps=[thought(t) for t in steps], answer=answer
+            )
+            return stub.Verify(request, timeout=30)
+
+    right = ["Janet sells 16 - 3 - 4 = 9 eggs a day.", "She makes 9 * $2 = $18 every day."]
+    reply = ask(right, "$18")
+    assert (reply.verdict, reply.first_error_step) == (PASS, -1)
+    # Scores and confidence are the model's, not the fixed values of the exact checks alone.
+    assert all(0.0 < score < 1.0 for score in reply.step_scores)
+    assert 0.5 < reply.confidence < 1.0
+
+    reply = ask([right[0], "She makes 9 * $2 = $20 every day."], "$20")
+    assert (reply.verdict, reply.first_error_step) == (FAIL, 1)
+    assert reply.step_scores[1] == 0.0
+
+    dropped = ["Janet sells 16 - 3 = 13 eggs a day.", "She makes 13 * $2 = $26 every day."]
+    reply = ask(dropped, "$26")
+    assert reply.verdict == FAIL
+    assert any("the question gives 4, which no step uses" in r for r in reply.reasons)
+
+    reply = ask(["All cats are mammals.", "Tom is a cat, so Tom is a mammal."], "yes")
+    assert reply.verdict == UNVERIFIED

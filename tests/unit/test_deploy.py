@@ -25,6 +25,7 @@ EXTRA_SETTINGS = {
     "router": {"SVEND_ROUTER_REDIS_URL": f"redis://redis:{REDIS_PORT}/0"},
     # The image copies models/ to /app/models; the default path is the source checkout's.
     "safety": {"SVEND_SAFETY_MODEL_DIR": "/app/models/safety/v1"},
+    "verifier": {"SVEND_VERIFIER_MODEL_DIR": "/app/models/verifier/v1"},
 }
 OVERLAYS = ["k8s/base", "k8s/overlays/production"]
 

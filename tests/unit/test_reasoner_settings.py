@@ -10,10 +10,15 @@ from svend.reasoner.backends import ModelFileError, locate_weights, verify_sha25
 from svend.reasoner.settings import ReasonerSettings
 
 
-def test_only_the_transformers_backend_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SVEND_REASONER_BACKEND", "openai")
+def test_only_existing_backends_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SVEND_REASONER_BACKEND", "tgi")
     with pytest.raises(ValidationError, match="not supported"):
         ReasonerSettings()
+    monkeypatch.setenv("SVEND_REASONER_BACKEND", "openai")
+    monkeypatch.setenv("SVEND_REASONER_OPENAI_MODEL", "svend-lora")
+    settings = ReasonerSettings()
+    assert (settings.backend, settings.openai_model) == ("openai", "svend-lora")
+    assert "none" not in repr(settings)
 
 
 def test_defaults_must_fit_their_caps(monkeypatch: pytest.MonkeyPatch) -> None:

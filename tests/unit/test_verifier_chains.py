@@ -118,3 +118,24 @@ def test_answer_is_the_value_the_last_step_ends_with(
     question = "She had $10, got $15, bakes 9 cheesecakes and 5 cakes, sells 6 boxes of 20."
     chain = Chain(question, (Step(StepKind.THOUGHT, last_step),), answer)
     assert conclude(chain, prose_findings(chain.question, chain.steps)).verdict is verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("He drives 3 hours at 45 mph is 135 miles.", Verdict.PASS),
+        ("So 30 minutes at 60 mph is 30 miles.", Verdict.PASS),
+        ("She works 5 hours at $12 an hour = $60.", Verdict.PASS),
+        ("At 45 mph for 3 hours = 135 miles.", Verdict.PASS),
+        ("He drives 3 hours at 45 mph is 145 miles.", Verdict.FAIL),
+        ("She works 5 hours at $12 per hour = $65.", Verdict.FAIL),
+        ("He ate 3 apples at 2 oranges is 6 pears.", Verdict.UNVERIFIED),
+    ],
+)
+def test_rate_claims_are_recomputed_with_units(text: str, verdict: Verdict) -> None:
+    question = "He drives at 45 mph for 3 hours; she works 5 hours at $12 an hour."
+    chain = Chain(question, (Step(StepKind.THOUGHT, text),), "")
+    report = conclude(chain, prose_findings(chain.question, chain.steps))
+    assert report.verdict is verdict
+    if verdict is Verdict.FAIL:
+        assert "is wrong;" in report.reasons[0]

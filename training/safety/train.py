@@ -48,6 +48,7 @@ from training.encoder import (
     LORA_TARGETS,
     base_entry,
     fit_temperature,
+    length_batches,
     library_versions,
     lora_tensors,
     seed_everything,
@@ -141,19 +142,6 @@ def embedded_harmful(examples: list[Example], hp: HyperParameters, rng: random.R
         plain = [t for e in rng.sample(benign, 8) for t in e.ids][:body]
         made.append(Example(plain, "input", 0, [0.0] * len(CATEGORY_NAMES)))
     return made
-
-
-def batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
-    """Shuffled batches of similar lengths (less padding, same randomness every run)."""
-    order = examples[:]
-    rng.shuffle(order)
-    pool = size * 20
-    out: list[list[Example]] = []
-    for start in range(0, len(order), pool):
-        group = sorted(order[start : start + pool], key=lambda e: len(e.ids))
-        out.extend(group[i : i + size] for i in range(0, len(group), size))
-    rng.shuffle(out)
-    return out
 
 
 def collate(batch: list[Example], cls_id: int, sep_id: int, pad_id: int) -> dict:
@@ -331,7 +319,9 @@ def train(data: Path, out: Path, hp: HyperParameters) -> dict[str, Any]:
     for epoch in range(hp.epochs):
         seen = 0
         running = 0.0
-        for batch_examples in batches(train_examples, hp.batch_size, rng):
+        for batch_examples in length_batches(
+            train_examples, hp.batch_size, rng, lambda e: len(e.ids)
+        ):
             batch = collate(batch_examples, *ids)
             loss = losses(model(batch["ids"], batch["mask"]), batch)
             optimizer.zero_grad()

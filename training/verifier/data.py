@@ -2,6 +2,8 @@
 
     python -m training.verifier.data --split train --out build/verifier/train.jsonl [--limit N]
     python -m training.verifier.data --split test --out build/verifier/test.jsonl
+    python -m training.verifier.data --split train --focus wrong_operation,dropped_step \
+        --out build/verifier/scorer.jsonl
 
 Each GSM8K item gives its correct chain (one step per solution line, `<<expr=value>>` annotations
 stripped) and one corrupted copy, two for a seeded tenth of the items, so about half the records
@@ -26,6 +28,7 @@ from .corrupt import CORRUPTIONS, Corruption, corruptions
 SEED = 1729
 VALIDATION_SHARE = 0.1
 SECOND_CORRUPTION_SHARE = 0.1
+FOCUS_CORRECT_SHARE = 0.5
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_GSM8K = REPO_ROOT.parent / "shared" / "data" / "gsm8k"
 SOURCES = ("train", "test")
@@ -88,9 +91,18 @@ def validation_indices(total: int, seed: int = SEED) -> frozenset[int]:
 
 
 def build(
-    source: str, gsm8k: Path = DEFAULT_GSM8K, limit: int | None = None, seed: int = SEED
+    source: str,
+    gsm8k: Path = DEFAULT_GSM8K,
+    limit: int | None = None,
+    seed: int = SEED,
+    focus: tuple[str, ...] = (),
 ) -> Build:
-    """The records of one GSM8K file ("train" or "test"), the first `limit` items only if set."""
+    """The records of one GSM8K file ("train" or "test"), the first `limit` items only if set.
+
+    With `focus` (corruption kinds), each item instead gives every focused corruption that
+    applies and its correct chain for a seeded FOCUS_CORRECT_SHARE of the items: the step
+    scorer's training set, aimed at the errors that exact checks cannot see.
+    """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     lines = (gsm8k / f"{source}.jsonl").read_text(encoding="utf-8").splitlines()
@@ -107,6 +119,12 @@ def build(
         split = "validation" if index in validation else source
         counts = used.setdefault(split, Counter())
         rng = random.Random(f"{seed}:{source}:{index}")
+        if focus:
+            if rng.random() < FOCUS_CORRECT_SHARE:
+                result.examples.append(_example(chain, None, index, split, source))
+            for corruption in corruptions(chain, list(focus), rng):
+                result.examples.append(_example(chain, corruption, index, split, source))
+            continue
         result.examples.append(_example(chain, None, index, split, source))
         order = sorted(CORRUPTIONS, key=lambda kind: (counts[kind], rng.random()))
         found = corruptions(chain, order, rng)
@@ -172,8 +190,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N items only")
     parser.add_argument("--gsm8k", type=Path, default=DEFAULT_GSM8K)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--focus",
+        default="",
+        help="comma-separated corruption kinds: every applicable one per item (scorer training)",
+    )
     args = parser.parse_args(argv)
-    result = build(args.split, args.gsm8k, args.limit, args.seed)
+    focus = tuple(kind for kind in args.focus.split(",") if kind)
+    unknown = set(focus) - set(CORRUPTIONS)
+    if unknown:
+        parser.error(f"unknown corruption kinds {sorted(unknown)}; known: {', '.join(CORRUPTIONS)}")
+    result = build(args.split, args.gsm8k, args.limit, args.seed, focus)
     write(result.examples, args.out)
     print(f"wrote {len(result.examples)} records to {args.out}")
     print(result.summary())

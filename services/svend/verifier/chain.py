@@ -1,5 +1,6 @@
 """A reasoning chain as the verifier's checks see it: plain data, no protobuf."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -59,3 +60,7 @@ class Chain:
     question: str
     steps: tuple[Step, ...]
     answer: str
+
+
+# What the step scorer reads of a chain: the question, the steps' texts and the answer.
+ChainText = tuple[str, Sequence[str], str]

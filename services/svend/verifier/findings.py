@@ -1,16 +1,26 @@
 """Findings of the individual checks, and the combiner that turns them into a verdict.
 
-Every check (exact arithmetic, tool re-runs, the final answer, later a learned step scorer) only
-produces findings about steps; `combine` alone decides the verdict, first_error_step,
-step_scores and confidence, so new kinds of checks plug in without touching the others.
+Every exact check (arithmetic, provenance of numbers, tool re-runs, the final answer) produces
+findings about steps; the learned step scorer gives each step and the answer a P(wrong).
+`combine` alone decides the verdict, first_error_step, step_scores and confidence, so new kinds
+of checks plug in without touching the others.
 
-Confidence heuristic: an exact check that disagrees is near-certain evidence, so FAIL has a fixed
-FAIL_CONFIDENCE (the remaining doubt is that prose was misread). PASS has the coverage: the
-share of the chain's parts (each step, plus the answer when it holds a number) that a passed
-check covered, so a chain with one checked step out of ten is a weak PASS. UNVERIFIED has 0.
+- FAIL when an exact check fails (first_error_step: the first failed step). Otherwise, with
+  learned evidence, a logistic model of it (the step scorer's P(wrong) of the worst step, of
+  the answer and on average, and whether a number of the question goes unused) gives
+  P(the chain is wrong); at or above the policy's threshold the chain FAILs at the segment the
+  scorer suspects most.
+- PASS when nothing failed and at least one exact check passed; UNVERIFIED when nothing could
+  be checked exactly (learned evidence can fail a chain, never pass it alone).
+- Confidence, with learned evidence: for a PASS 1 - P(wrong), for a learned FAIL P(wrong),
+  for an exact FAIL the share of validation chains failed exactly that were wrong. Without it,
+  a heuristic: FAIL has a fixed FAIL_CONFIDENCE (the remaining doubt is that prose was misread),
+  PASS the share of the chain's parts (each step, plus the answer when it holds a number) that
+  a passed check covered. UNVERIFIED has 0 either way.
 """
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,6 +31,9 @@ CHECKED_CORRECT_SCORE = 1.0
 CHECKED_WRONG_SCORE = 0.0
 UNCHECKED_SCORE = 0.5
 NOTHING_CHECKED = "nothing could be checked: no arithmetic, tool call or numeric answer found"
+SCORER = "scorer"
+# P(wrong) is clipped away from 0 and 1 before its logit enters the confidence model.
+PROBABILITY_FLOOR = 1e-4
 
 
 class Outcome(StrEnum):
@@ -52,12 +65,75 @@ class Finding:
     covers: tuple[int, ...] = ()
     # The value the step computed, recomputed exactly; the answer is checked against the last.
     value: sympy.Expr | None = None
+    # Set for a finding about the final answer made by a check that is not the answer check.
+    on_answer: bool = False
 
     @property
     def reason(self) -> str:
         """The readable line for this finding."""
-        where = f"step {self.step}" if self.kind != "answer" else "answer"
+        where = "answer" if self.kind == "answer" or self.on_answer else f"step {self.step}"
         return f"{where}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What the exact checks cannot see: the step scorer's P(wrong) per step then for the
+    answer, and the numbers of the question that no step uses (a dropped step leaves one)."""
+
+    wrong: Sequence[float]
+    unused_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScorerPolicy:
+    """How the learned evidence enters the verdict; every value is fitted on validation."""
+
+    # P(the chain is wrong) from which a chain that passed every exact check FAILs.
+    threshold: float
+    # Logistic weights over `evidence` (the last is the bias): P(the chain is wrong).
+    weights: tuple[float, ...]
+    # The share of validation chains failed by an exact check that really were wrong.
+    exact_fail_confidence: float = FAIL_CONFIDENCE
+
+
+def logit(probability: float) -> float:
+    clipped = min(max(probability, PROBABILITY_FLOOR), 1 - PROBABILITY_FLOOR)
+    return math.log(clipped / (1 - clipped))
+
+
+def evidence(learned: Learned) -> list[float]:
+    """The confidence model's features: the logits of the scorer's worst step, of the answer
+    and the mean step logit, whether a question number goes unused, and 1 for the bias."""
+    steps = [logit(p) for p in learned.wrong[:-1]] or [0.0]
+    return [
+        max(steps),
+        logit(learned.wrong[-1]),
+        sum(steps) / len(steps),
+        float(bool(learned.unused_numbers)),
+        1.0,
+    ]
+
+
+def chain_wrong_probability(policy: ScorerPolicy, features: Sequence[float]) -> float:
+    """P(the chain is wrong) under the policy's logistic model."""
+    z = sum(w * x for w, x in zip(policy.weights, features, strict=True))
+    return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def learned_finding(learned: Learned, probability: float) -> Finding:
+    """The finding of a chain the learned evidence fails, at the step the scorer suspects most
+    (the answer only when there are no steps: a wrong answer comes from a wrong step)."""
+    steps = len(learned.wrong) - 1
+    worst = max(range(steps), key=lambda i: learned.wrong[i]) if steps else 0
+    on_answer = worst == steps
+    suspect = "the answer" if on_answer else "this step"
+    detail = (
+        f"the chain is likely wrong (P = {probability:.2f}); the step scorer suspects "
+        f"{suspect} most (P(wrong) = {learned.wrong[worst]:.2f})"
+    )
+    if learned.unused_numbers:
+        detail += f"; the question gives {', '.join(learned.unused_numbers)}, which no step uses"
+    return Finding(worst, SCORER, "", Outcome.FAILED, detail, on_answer=on_answer)
 
 
 @dataclass(frozen=True)
@@ -70,32 +146,60 @@ class Report:
     step_scores: tuple[float, ...]
     reasons: tuple[str, ...]
     findings: tuple[Finding, ...]
+    # The confidence model's features (see `evidence`); empty without a scorer.
+    evidence: tuple[float, ...] = ()
 
 
-def combine(findings: Iterable[Finding], step_count: int) -> Report:
-    """The verdict and scores implied by the findings (rules in the module docstring)."""
+def combine(
+    findings: Iterable[Finding],
+    step_count: int,
+    learned: Learned | None = None,
+    policy: ScorerPolicy | None = None,
+) -> Report:
+    """The verdict and scores implied by the findings and, when given, the learned evidence
+    (rules in the module docstring)."""
     ordered = sorted(findings, key=lambda finding: finding.step)
     failed = [f for f in ordered if f.outcome is Outcome.FAILED]
     passed = [f for f in ordered if f.outcome is Outcome.PASSED]
-    scores = [UNCHECKED_SCORE] * step_count
     correct: set[int] = set()
     for finding in passed:
         correct.update(step for step in (finding.step, *finding.covers) if step < step_count)
-    for step in correct:
-        scores[step] = CHECKED_CORRECT_SCORE
+    features = evidence(learned) if learned is not None else []
+    p_wrong = chain_wrong_probability(policy, features) if features and policy else None
+    flagged = policy is not None and p_wrong is not None and p_wrong >= policy.threshold
+    if learned is not None and p_wrong is not None and flagged and not failed:
+        failed = [learned_finding(learned, p_wrong)]
+        ordered = sorted([*ordered, *failed], key=lambda finding: finding.step)
+    if learned is not None:
+        scores = [round(1.0 - p, 4) for p in learned.wrong[:step_count]]
+    else:
+        scores = [UNCHECKED_SCORE] * step_count
+        for step in correct:
+            scores[step] = CHECKED_CORRECT_SCORE
     for finding in failed:
-        if finding.step < step_count:
+        if finding.step < step_count and finding.kind != SCORER:
             scores[finding.step] = CHECKED_WRONG_SCORE
     if failed:
-        verdict, confidence, first_error = Verdict.FAIL, FAIL_CONFIDENCE, failed[0].step
+        verdict, first_error = Verdict.FAIL, failed[0].step
     elif passed:
-        answer_found = any(f.step >= step_count for f in ordered)
-        answer_passed = any(f.step >= step_count for f in passed)
-        parts = step_count + (1 if answer_found else 0)
-        covered = len(correct) + (1 if answer_passed else 0)
-        verdict, confidence, first_error = Verdict.PASS, covered / max(parts, 1), -1
+        verdict, first_error = Verdict.PASS, -1
     else:
-        verdict, confidence, first_error = Verdict.UNVERIFIED, 0.0, -1
+        verdict, first_error = Verdict.UNVERIFIED, -1
+    answer_found = any(f.step >= step_count for f in ordered if f.kind != SCORER)
+    answer_passed = any(f.step >= step_count for f in passed)
+    parts = step_count + (1 if answer_found else 0)
+    coverage = (len(correct) + (1 if answer_passed else 0)) / max(parts, 1)
+    if verdict is Verdict.UNVERIFIED:
+        confidence = 0.0
+    elif p_wrong is not None and policy is not None:
+        if verdict is Verdict.PASS:
+            confidence = 1.0 - p_wrong
+        elif failed[0].kind == SCORER:
+            confidence = p_wrong
+        else:
+            confidence = policy.exact_fail_confidence
+    else:
+        confidence = FAIL_CONFIDENCE if verdict is Verdict.FAIL else coverage
     return Report(
         verdict=verdict,
         confidence=round(confidence, 4),
@@ -103,4 +207,5 @@ def combine(findings: Iterable[Finding], step_count: int) -> Report:
         step_scores=tuple(scores),
         reasons=tuple(finding.reason for finding in ordered) or (NOTHING_CHECKED,),
         findings=tuple(ordered),
+        evidence=tuple(features),
     )

@@ -18,6 +18,7 @@ from svend.verifier.arithmetic import (
     tokenize,
 )
 from svend.verifier.findings import Finding, Outcome
+from svend.verifier.quantities import rate_claims
 
 ARITHMETIC = "arithmetic"
 PROVENANCE = "provenance"
@@ -48,8 +49,8 @@ IMPLICIT_NUMBERS = frozenset(
 
 
 def step_findings(step: int, text: str) -> list[Finding]:
-    """One finding per equation the step's text writes; equations that cannot be read are left
-    out."""
+    """One finding per equation and per rate claim ('3 hours at 45 mph is 135 miles') the
+    step's text writes; claims that cannot be read are left out."""
     findings = []
     for equation in find_equations(text):
         checked = recompute(equation)
@@ -65,6 +66,11 @@ def step_findings(step: int, text: str) -> list[Finding]:
             detail = f"{claim} is wrong; {left} = {checked.detail}"
         outcome = Outcome.PASSED if checked.held else Outcome.FAILED
         findings.append(Finding(step, ARITHMETIC, claim, outcome, detail, value=checked.value))
+    for rate in rate_claims(text):
+        claim = text[rate.start : rate.end]
+        detail = f"{claim} holds" if rate.held else f"{claim} is wrong; {rate.detail}"
+        outcome = Outcome.PASSED if rate.held else Outcome.FAILED
+        findings.append(Finding(step, ARITHMETIC, claim, outcome, detail, value=rate.value))
     return findings
 
 
@@ -137,21 +143,41 @@ def provenance_findings(question: str, steps: Sequence[str]) -> list[Finding]:
     return findings
 
 
+def unused_question_numbers(question: str, steps: Sequence[str]) -> tuple[str, ...]:
+    """The numbers the question writes in digits that no step states, even rescaled as a
+    percentage: a chain that never uses a given quantity has most likely dropped a step."""
+    used: set[sympy.Rational] = set()
+    for text in steps:
+        used |= stated_numbers(text)
+    unused = []
+    for token in tokenize(question):
+        if token.kind != NUMBER or token.text in unused:
+            continue
+        value = number_value(token)
+        if not {value, value * 100, value / 100} & used:
+            unused.append(token.text)
+    return tuple(unused)
+
+
 def final_values(steps: Sequence[str], findings: Sequence[Finding]) -> tuple[int, list]:
-    """The last step that states a number, and the values it can be said to end with: its last
-    computed value and its last number, or any number it states when it computes nothing
-    ('57 more eggs than 5 cakes' restates a result without an equation)."""
+    """The last step that states or computes a number, and the values it can be said to end
+    with: its last computed value and its last number, or any number it states when it computes
+    nothing ('57 more eggs than 5 cakes' restates a result without an equation). A re-run tool
+    result after the last prose number is the value the chain ends with."""
+    computed = [f for f in sorted(findings, key=lambda f: f.step) if f.value is not None]
     for index in range(len(steps) - 1, -1, -1):
         candidates = number_candidates(steps[index])
+        if computed and computed[-1].step > index:
+            return computed[-1].step, [computed[-1].value]
         if not candidates:
             continue
-        computed = [f.value for f in findings if f.step == index and f.value is not None]
-        if not computed:
+        own = [f.value for f in computed if f.step == index]
+        if not own:
             return index, [value for value, _ in candidates]
         # Both readings of a last '150%' (150 and 1.5) start where it starts.
         last_start = candidates[-1][1][0].start
         last = [value for value, tokens in candidates if tokens[0].start == last_start]
-        return index, [*last, computed[-1]]
+        return index, [*last, own[-1]]
     return -1, []
 
 

@@ -1,14 +1,20 @@
 """Settings of the verifier, from SVEND_VERIFIER_* environment variables."""
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from svend.common import ServiceSettings
 from svend.mesh import default_address
 
+# The committed artifact in a source checkout; images set SVEND_VERIFIER_MODEL_DIR.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "verifier" / "v1"
+
 
 class VerifierSettings(ServiceSettings):
-    """Where the verifier listens, where the tools service is, and what it accepts."""
+    """Where the verifier listens, where the tools service is, what it accepts, and its step
+    scorer."""
 
     model_config = SettingsConfigDict(env_prefix="SVEND_VERIFIER_", extra="ignore", frozen=True)
 
@@ -29,4 +35,27 @@ class VerifierSettings(ServiceSettings):
         ge=100,
         le=1_000_000,
         description="Longest step text, question or answer, in characters.",
+    )
+    scorer_enabled: bool = Field(
+        True,
+        description="Judge steps with the trained step scorer as well as the exact checks; "
+        "false runs the exact checks alone (hosts without torch or the model).",
+    )
+    model_dir: Path = Field(
+        DEFAULT_MODEL_DIR,
+        description="Directory of the trained step scorer (manifest.json and weights); the "
+        "service refuses to start when it is missing or does not match its manifest.",
+    )
+    scorer_threshold: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="The scorer's P(wrong) from which a step fails the chain; unset: the "
+        "threshold chosen on the validation split, from the model's calibration.",
+    )
+    model_threads: int = Field(
+        2, ge=1, le=64, description="CPU threads of the step scorer's forward pass."
+    )
+    max_batch: int = Field(
+        16, ge=1, le=1024, description="Most chains scored together in one forward pass."
     )

@@ -1,14 +1,27 @@
 """The verifier: runs every check over a chain and combines the findings into a report."""
 
 import asyncio
+import json
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from svend.verifier.chain import Chain, Step, StepKind
-from svend.verifier.findings import Finding, Report, combine
-from svend.verifier.prose import answer_finding, provenance_findings, step_findings
+from svend.common.batching import MicroBatcher
+from svend.verifier.chain import Chain, ChainText, Step, StepKind
+from svend.verifier.findings import Finding, Learned, Report, ScorerPolicy, combine
+from svend.verifier.prose import (
+    answer_finding,
+    provenance_findings,
+    step_findings,
+    unused_question_numbers,
+)
 from svend.verifier.tool_check import ToolRunner, tool_findings
 
+if TYPE_CHECKING:
+    from svend.verifier.scorer import StepScorer
+
 PROSE_KINDS = frozenset({StepKind.THOUGHT, StepKind.ANSWER})
+DIGIT = re.compile(r"\d")
 
 
 def prose_findings(question: str, steps: Sequence[Step]) -> list[Finding]:
@@ -22,24 +35,77 @@ def prose_findings(question: str, steps: Sequence[Step]) -> list[Finding]:
     return findings + provenance_findings(question, texts)
 
 
-def conclude(chain: Chain, findings: Sequence[Finding]) -> Report:
-    """Add the final answer's check to the steps' findings and combine them into a report."""
+def conclude(
+    chain: Chain,
+    findings: Sequence[Finding],
+    wrong: Sequence[float] | None = None,
+    policy: ScorerPolicy | None = None,
+) -> Report:
+    """Add the final answer's check to the steps' findings and combine them, with the step
+    scorer's P(wrong) when there is one, into a report."""
     texts = [step.text for step in chain.steps]
     answer = answer_finding(chain.answer, texts, findings)
-    return combine([*findings, *([answer] if answer else [])], len(chain.steps))
+    learned = None
+    if wrong is not None:
+        _, read, _ = scorer_text(chain)
+        learned = Learned(wrong, unused_question_numbers(chain.question, read))
+    checked = [*findings, *([answer] if answer else [])]
+    return combine(checked, len(chain.steps), learned, policy)
+
+
+def scorer_text(chain: Chain) -> ChainText:
+    """The chain as the step scorer reads it; a tool step without prose reads as its call."""
+    texts = []
+    for step in chain.steps:
+        if step.text or step.kind in PROSE_KINDS:
+            texts.append(step.text)
+        elif step.tool_call is not None:
+            texts.append(f"{step.tool_call.name}({json.dumps(step.tool_call.arguments)})")
+        elif step.tool_result is not None:
+            texts.append(json.dumps(step.tool_result.outcome.result))
+        else:
+            texts.append("")
+    return chain.question, texts, chain.answer
 
 
 class Verifier:
-    """Checks chains exactly: prose arithmetic, tool re-runs, and the final answer."""
+    """Checks chains exactly (prose arithmetic, where numbers come from, tool re-runs, the final
+    answer) and, when it has one, with the learned step scorer."""
 
-    def __init__(self, tools: ToolRunner, tools_concurrency: int) -> None:
+    def __init__(
+        self,
+        tools: ToolRunner,
+        tools_concurrency: int,
+        scorer: "StepScorer | None" = None,
+        policy: ScorerPolicy | None = None,
+        max_batch: int = 16,
+    ) -> None:
         self.tools = tools
         self.tools_concurrency = tools_concurrency
+        self.policy = policy
+        self.batcher: MicroBatcher[ChainText, list[float]] | None = (
+            MicroBatcher(scorer.wrong_probabilities, max_batch=max_batch) if scorer else None
+        )
+
+    async def score(self, chain: Chain) -> list[float] | None:
+        """The scorer's P(wrong) per step then for the answer; None without a scorer or without
+        a thought that computes with numbers (what the scorer learned to judge). Tool steps are
+        context for it, and are judged by their exact re-runs alone (P(wrong) 0)."""
+        thoughts = [s.text for s in chain.steps if s.kind is StepKind.THOUGHT]
+        if self.batcher is None or not any(DIGIT.search(text) for text in thoughts):
+            return None
+        wrong = await self.batcher.submit(scorer_text(chain))
+        for index, step in enumerate(chain.steps):
+            if step.kind not in PROSE_KINDS:
+                wrong[index] = 0.0
+        return wrong
 
     async def verify(self, chain: Chain) -> Report:
-        """The report on one chain; exact arithmetic runs in a thread beside the tool re-runs."""
-        prose, tools = await asyncio.gather(
+        """The report on one chain; exact arithmetic and the scorer run in threads beside the
+        tool re-runs."""
+        prose, tools, wrong = await asyncio.gather(
             asyncio.to_thread(prose_findings, chain.question, chain.steps),
             tool_findings(chain.steps, self.tools, self.tools_concurrency),
+            self.score(chain),
         )
-        return conclude(chain, [*prose, *tools])
+        return conclude(chain, [*prose, *tools], wrong, self.policy)

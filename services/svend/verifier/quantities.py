@@ -1,0 +1,114 @@
+"""Rate claims in prose, recomputed with units: "3 hours at 45 mph is 135 miles".
+
+The equation reader (arithmetic.py) reads numbers and operators only; a rate claim multiplies a
+quantity by a rate written in words, so it is read here: `<amount> <unit> at <rate> is <result>`
+or `<rate> for <amount> <unit> is <result>`. Pint multiplies the two quantities, converts the
+product into the result's unit (so "30 minutes at 60 mph is 30 miles" holds) and the result must
+match to the decimals it shows. A claim whose units do not combine into the result's dimension,
+or that Pint cannot read, is skipped, never guessed.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pint
+import sympy
+
+from svend.verifier.arithmetic import approximately
+
+NUMBER = r"\$?\d+(?:,\d{3})*(?:\.\d+)?"
+UNIT = (
+    r"(?:(?:per|an|a)\s+[A-Za-z]+"
+    r"|[A-Za-z]+(?:/[A-Za-z]+)?(?:\s+(?:per|an|a)\s+[A-Za-z]+)?)"
+)
+
+
+def named_quantity(name: str) -> str:
+    """A number and its unit, captured as `name` and `name_unit`."""
+    return rf"(?P<{name}>{NUMBER})(?:\s*(?P<{name}_unit>{UNIT}))?"
+
+
+VERB = r"\s+(?:is|=|equals|gives|makes|covers|means)\s+(?:a\s+total\s+of\s+|about\s+)?"
+RATE_CLAIMS = (
+    re.compile(
+        named_quantity("amount")
+        + r"\s+(?:at|@)\s+(?:a\s+(?:rate|speed|price)\s+of\s+)?"
+        + named_quantity("rate")
+        + VERB
+        + named_quantity("result")
+    ),
+    re.compile(
+        named_quantity("rate")
+        + r"\s+for\s+"
+        + named_quantity("amount")
+        + VERB
+        + named_quantity("result")
+    ),
+)
+# 'an hour' is 'per hour'; money is a unit of its own, so "$12 per hour" times hours is dollars.
+PER_WORDS = re.compile(r"\s+(?:an|a)\s+")
+
+
+@dataclass(frozen=True)
+class RateClaim:
+    """One rate claim: where it is, whether it held, and the result it should have stated."""
+
+    start: int
+    end: int
+    held: bool
+    value: sympy.Rational
+    detail: str
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """Pint's units plus money (dollars, cents)."""
+    units = pint.UnitRegistry()
+    units.define("dollar = [currency] = usd = dollars")
+    units.define("cent = dollar / 100 = cents")
+    return units
+
+
+def quantity(match: re.Match[str], name: str) -> Any:
+    """The Pint quantity of a named number and unit; '$12 per hour' is 12 dollar/hour."""
+    text = match.group(name)
+    unit = PER_WORDS.sub(" per ", " " + (match.group(f"{name}_unit") or "")).strip()
+    if text.startswith("$"):
+        text = text[1:]
+        # "$60 for the week": a word after a sum of money is prose, not a unit.
+        unit = f"dollar {unit}" if unit.startswith(("per ", "/")) else "dollar"
+    return registry().Quantity(float(text.replace(",", "")), unit)
+
+
+def written(match: re.Match[str], name: str) -> str:
+    """A quantity as the text wrote it."""
+    return f"{match.group(name)} {match.group(f'{name}_unit') or ''}".rstrip()
+
+
+def shown_decimals(number: str) -> int:
+    return len(number.split(".", 1)[1]) if "." in number else 0
+
+
+def rate_claims(text: str) -> list[RateClaim]:
+    """Every rate claim of a text that Pint can read, checked."""
+    claims = []
+    for pattern in RATE_CLAIMS:
+        for match in pattern.finditer(text):
+            try:
+                product = quantity(match, "amount") * quantity(match, "rate")
+                stated = quantity(match, "result")
+                computed = float(product.to(stated.units).magnitude)
+            except (pint.errors.PintError, ValueError, AttributeError, TypeError):
+                continue
+            value = sympy.nsimplify(round(computed, 10), rational=True)
+            shown = sympy.nsimplify(stated.magnitude, rational=True)
+            decimals = shown_decimals(match.group("result"))
+            held = value == shown or (decimals > 0 and approximately(value, shown, decimals))
+            detail = (
+                f"{written(match, 'amount')} * {written(match, 'rate')} = {computed:.10g}"
+                f" {match.group('result_unit') or ''}".rstrip()
+            )
+            claims.append(RateClaim(match.start(), match.end(), held, value, detail))
+    return claims
