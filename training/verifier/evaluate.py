@@ -261,6 +261,7 @@ def finish(model_dir: Path, data: Path, test: Path) -> dict[str, Any]:
     manifest = json.loads(manifest_path.read_text())
     manifest["files"][CALIBRATION_FILE] = sha256_of(model_dir / CALIBRATION_FILE)
     manifest["metrics"] = headline(metrics)
+    manifest["policy_data"] = {"path": str(data), "sha256": sha256_of(data), "split": "validation"}
     manifest["test_data"] = {"path": str(test), "sha256": sha256_of(test)}
     write_json(model_dir / "metrics.json", metrics)
     write_json(manifest_path, manifest)
