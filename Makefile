@@ -99,6 +99,7 @@ bench: setup
 	$(BIN)/python -m bench.tools
 	$(BIN)/python -m bench.safety
 	$(BIN)/python -m bench.verifier
+	$(BIN)/python -m bench.reasoner
 
 clean:
 	rm -rf $(VENV) node_modules build .run $(DESCRIPTOR) services/svend/*/v1
