@@ -139,3 +139,12 @@ def test_rate_claims_are_recomputed_with_units(text: str, verdict: Verdict) -> N
     assert report.verdict is verdict
     if verdict is Verdict.FAIL:
         assert "is wrong;" in report.reasons[0]
+
+
+def test_numbers_too_long_to_read_are_skipped_not_fatal() -> None:
+    huge = "9" * 80
+    question = f"He has {huge} apples and 3 pears."
+    chain = Chain(question, (Step(StepKind.THOUGHT, f"So {huge} + 3 = 12 and 2 + 2 = 4."),), "4")
+    report = conclude(chain, prose_findings(chain.question, chain.steps))
+    assert report.verdict is Verdict.PASS
+    assert [f.claim for f in report.findings if f.kind == "arithmetic"] == ["2 + 2 = 4"]

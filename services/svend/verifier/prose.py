@@ -6,9 +6,11 @@ import sympy
 
 from svend.verifier.arithmetic import (
     DIVIDE,
+    MAX_NUMBER_CHARS,
     NUMBER,
     WORD,
     Token,
+    UnreadableClaim,
     find_equations,
     format_value,
     number_candidates,
@@ -81,7 +83,7 @@ def stated_numbers(text: str) -> set[sympy.Rational]:
         if token.kind == NUMBER:
             try:
                 numbers.add(number_value(token))
-            except ValueError:
+            except (ValueError, UnreadableClaim):
                 continue
         elif token.kind == WORD and token.symbol in NUMBER_WORDS:
             numbers.add(sympy.Integer(NUMBER_WORDS[token.symbol]))
@@ -151,7 +153,7 @@ def unused_question_numbers(question: str, steps: Sequence[str]) -> tuple[str, .
         used |= stated_numbers(text)
     unused = []
     for token in tokenize(question):
-        if token.kind != NUMBER or token.text in unused:
+        if token.kind != NUMBER or token.text in unused or len(token.text) > MAX_NUMBER_CHARS:
             continue
         value = number_value(token)
         if not {value, value * 100, value / 100} & used:
