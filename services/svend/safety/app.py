@@ -38,7 +38,12 @@ def build_checker(settings: SafetySettings) -> SafetyChecker:
         return SafetyChecker(Rules(), thresholds)
     # The service never starts without the model it was configured with.
     try:
-        model = SafetyModel.load(settings.model_dir, threads=settings.model_threads)
+        model = SafetyModel.load(
+            settings.model_dir,
+            threads=settings.model_threads,
+            runtime=settings.model_runtime,
+            cache_dir=settings.model_cache_dir,
+        )
     except ArtifactError as error:
         raise SystemExit(f"svend safety: cannot load the classifier: {error}") from None
     validated = model.validated_thresholds

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from transformers import PreTrainedTokenizerBase
 
-from svend.common.encoder import ArtifactError, load_artifact, mean_pool
+from svend.common.encoder import ArtifactError, Encoder, Runtime, load_artifact, mean_pool
 from svend.safety.taxonomy import CATEGORIES
 
 Kind = Literal["input", "output"]
@@ -77,7 +77,7 @@ class SafetyModel:
 
     def __init__(
         self,
-        encoder: nn.Module,
+        encoder: Encoder,
         heads: SafetyHeads,
         tokenizer: PreTrainedTokenizerBase,
         temperatures: dict[str, float],
@@ -89,7 +89,7 @@ class SafetyModel:
     ) -> None:
         # The decision thresholds chosen on the validation split when the model was trained.
         self.validated_thresholds = validated_thresholds or {}
-        self.encoder = encoder.eval()
+        self.encoder = encoder
         self.heads = heads.eval()
         self.tokenizer = tokenizer
         self.temperatures = temperatures
@@ -98,10 +98,17 @@ class SafetyModel:
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, directory: Path, *, threads: int = 1) -> "SafetyModel":
-        """Checks hashes, loads the base encoder, merges the adapter, attaches the heads."""
-        artifact = load_artifact(directory, threads=threads)
-        heads = SafetyHeads(artifact.encoder.config.hidden_size)
+    def load(
+        cls,
+        directory: Path,
+        *,
+        threads: int = 1,
+        runtime: Runtime = "torch",
+        cache_dir: Path | None = None,
+    ) -> "SafetyModel":
+        """Checks hashes, loads the merged encoder on `runtime`, attaches the heads."""
+        artifact = load_artifact(directory, threads=threads, runtime=runtime, cache_dir=cache_dir)
+        heads = SafetyHeads(artifact.hidden_size)
         heads.load_state_dict(artifact.head_state)
         calibration = json.loads((Path(directory) / CALIBRATION_FILE).read_text())
         inference = artifact.manifest["inference"]
@@ -139,7 +146,7 @@ class SafetyModel:
                 for i, row in enumerate(chunk):
                     ids[i, : len(row)] = torch.tensor(row)
                     mask[i, : len(row)] = 1
-                hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+                hidden = self.encoder(ids, mask)
                 for name, value in self.heads(mean_pool(hidden, mask)).items():
                     parts[name].append(value)
         unsort = torch.empty(len(order), dtype=torch.long)

@@ -6,14 +6,14 @@ from typing import Self
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from svend.common import ServiceSettings
+from svend.common.settings import EncoderServiceSettings
 from svend.safety.taxonomy import Category
 
 # The committed artifact in a source checkout; images set SVEND_SAFETY_MODEL_DIR.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "safety" / "v1"
 
 
-class SafetySettings(ServiceSettings):
+class SafetySettings(EncoderServiceSettings):
     """Where the safety service listens, the decision thresholds and the input limits."""
 
     model_config = SettingsConfigDict(env_prefix="SVEND_SAFETY_", extra="ignore", frozen=True)
@@ -82,13 +82,6 @@ class SafetySettings(ServiceSettings):
         DEFAULT_MODEL_DIR,
         description="Directory of the trained classifier (manifest.json and weights); the "
         "service refuses to start when it is missing or does not match its manifest.",
-    )
-    model_threads: int = Field(
-        2,
-        ge=1,
-        le=64,
-        description="CPU threads of the classifier's forward pass (2: 18 ms instead of 32 ms "
-        "for 128 tokens on a 2-core host).",
     )
     max_batch: int = Field(
         32, ge=1, le=1024, description="Most texts scored together in one forward pass."

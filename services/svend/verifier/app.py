@@ -33,7 +33,12 @@ def load_scorer(settings: VerifierSettings) -> tuple["StepScorer | None", Scorer
     from svend.verifier.scorer import StepScorer
 
     try:
-        scorer = StepScorer.load(settings.model_dir, threads=settings.model_threads)
+        scorer = StepScorer.load(
+            settings.model_dir,
+            threads=settings.model_threads,
+            runtime=settings.model_runtime,
+            cache_dir=settings.model_cache_dir,
+        )
     except ArtifactError as error:
         raise SystemExit(f"svend verifier: cannot load the step scorer: {error}") from None
     if scorer.policy is None:

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from transformers import PreTrainedTokenizerBase
 
-from svend.common.encoder import load_artifact, mean_pool
+from svend.common.encoder import Encoder, Runtime, load_artifact, mean_pool
 from svend.verifier.chain import ChainText
 from svend.verifier.findings import ScorerPolicy
 
@@ -115,14 +115,14 @@ class StepScorer:
 
     def __init__(
         self,
-        encoder: nn.Module,
+        encoder: Encoder,
         heads: StepHeads,
         tokenizer: PreTrainedTokenizerBase,
         temperature: float,
         layout: Layout,
         batch_size: int = 16,
     ) -> None:
-        self.encoder = encoder.eval()
+        self.encoder = encoder
         self.heads = heads.eval()
         self.tokenizer = tokenizer
         self.temperature = temperature
@@ -132,10 +132,17 @@ class StepScorer:
         self.policy: ScorerPolicy | None = None
 
     @classmethod
-    def load(cls, directory: Path, *, threads: int = 1) -> "StepScorer":
-        """Checks hashes, loads the base encoder, merges the adapter, attaches the head."""
-        artifact = load_artifact(directory, threads=threads)
-        heads = StepHeads(artifact.encoder.config.hidden_size)
+    def load(
+        cls,
+        directory: Path,
+        *,
+        threads: int = 1,
+        runtime: Runtime = "torch",
+        cache_dir: Path | None = None,
+    ) -> "StepScorer":
+        """Checks hashes, loads the merged encoder on `runtime`, attaches the head."""
+        artifact = load_artifact(directory, threads=threads, runtime=runtime, cache_dir=cache_dir)
+        heads = StepHeads(artifact.hidden_size)
         heads.load_state_dict(artifact.head_state)
         calibration = json.loads((Path(directory) / CALIBRATION_FILE).read_text())
         layout = Layout(**artifact.manifest["inference"]["layout"])
@@ -161,7 +168,7 @@ class StepScorer:
             for start in range(0, len(cut), self.batch_size):
                 batch = cut[start : start + self.batch_size]
                 ids, mask = collate([w for _, w in batch], self.tokenizer.pad_token_id)
-                hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+                hidden = self.encoder(ids, mask)
                 logits = self.heads(hidden, mask, [w.spans for _, w in batch]).tolist()
                 places = [(owner, segment) for owner, w in batch for _, _, segment in w.spans]
                 for (owner, segment), value in zip(places, logits, strict=True):

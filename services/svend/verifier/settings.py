@@ -5,14 +5,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from svend.common import ServiceSettings
+from svend.common.settings import EncoderServiceSettings
 from svend.mesh import default_address
 
 # The committed artifact in a source checkout; images set SVEND_VERIFIER_MODEL_DIR.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "verifier" / "v1"
 
 
-class VerifierSettings(ServiceSettings):
+class VerifierSettings(EncoderServiceSettings):
     """Where the verifier listens, where the tools service is, what it accepts, and its step
     scorer."""
 
@@ -52,9 +52,6 @@ class VerifierSettings(ServiceSettings):
         le=1,
         description="The scorer's P(wrong) from which a step fails the chain; unset: the "
         "threshold chosen on the validation split, from the model's calibration.",
-    )
-    model_threads: int = Field(
-        2, ge=1, le=64, description="CPU threads of the step scorer's forward pass."
     )
     max_batch: int = Field(
         16, ge=1, le=1024, description="Most chains scored together in one forward pass."
