@@ -11,7 +11,7 @@ DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
 .PHONY: setup system-deps protos run up down status test lint format bench train-safety \
-	train-verifier clean
+	train-verifier train-reasoner clean
 
 setup: $(STAMP) $(PROTO_STAMP)
 
@@ -91,6 +91,15 @@ train-verifier: setup
 	  --focus wrong_operation,dropped_step
 	$(BIN)/python -m training.verifier.train --scorer-data build/verifier/scorer.jsonl \
 	  --data build/verifier/train.jsonl --test build/verifier/test.jsonl --out models/verifier/v1
+
+# Plays 23,000 tool-use conversations through the reasoner's loop with the real tools
+# (training/reasoner/data.py, about 2 minutes), then fine-tunes SmolLM2 with LoRA into
+# models/reasoner/v1 within the config's 55-minute budget on 2 CPU cores.
+train-reasoner: setup
+	$(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
+	$(BIN)/python -m training.reasoner.train --config smollm2-cpu \
+	  --data build/reasoner/traces.train.jsonl --validation build/reasoner/traces.validation.jsonl \
+	  --out models/reasoner/v1
 
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \

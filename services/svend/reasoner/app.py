@@ -4,7 +4,12 @@ import asyncio
 
 from svend.common import ServiceApp, ServiceBinding
 from svend.common.clients import ToolsClient
-from svend.reasoner.backends import ModelFileError, checked_weights, load_backend
+from svend.reasoner.backends import (
+    ModelFileError,
+    check_adapter,
+    checked_weights,
+    load_backend,
+)
 from svend.reasoner.engine import Reasoner
 from svend.reasoner.servicer import ReasonerServicer
 from svend.reasoner.settings import ReasonerSettings
@@ -17,6 +22,8 @@ async def build(settings: ReasonerSettings) -> ServiceApp:
     if settings.backend == "transformers":
         try:
             weights = await asyncio.to_thread(checked_weights, settings)
+            if settings.adapter_dir is not None:
+                await asyncio.to_thread(check_adapter, settings.adapter_dir, settings.model_sha256)
         except ModelFileError as error:
             # Before the server exists, so the process ends with this line and nothing else.
             raise SystemExit(f"svend reasoner: cannot start: {error}") from None

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import hashlib
 import importlib.util
+import json
 import logging
 import os
 import threading
@@ -25,6 +26,7 @@ from svend.reasoner.settings import ReasonerSettings
 log = logging.getLogger("svend.reasoner.backend")
 
 Finish = Literal["stop", "length", "time"]
+ADAPTER_MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,9 @@ class TransformersBackend:
         self._lock = asyncio.Lock()
 
     @classmethod
-    def load(cls, path: Path, threads: int) -> "TransformersBackend":
-        """Load verified GGUF weights (blocking, ~15 s on a CPU); nothing is downloaded."""
+    def load(cls, path: Path, threads: int, adapter: Path | None = None) -> "TransformersBackend":
+        """Load verified GGUF weights (blocking, ~15 s on a CPU), and merge a checked LoRA
+        adapter into them when one is given; nothing is downloaded."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -117,8 +120,13 @@ class TransformersBackend:
         model = AutoModelForCausalLM.from_pretrained(
             path.parent, gguf_file=path.name, dtype=torch.float32
         )
+        if adapter is not None:
+            model = with_adapter(model, adapter)
         model.eval()
-        log.info("model loaded", extra={"model_file": str(path), "threads": threads})
+        log.info(
+            "model loaded",
+            extra={"model_file": str(path), "adapter": str(adapter or ""), "threads": threads},
+        )
         return cls(model, tokenizer)
 
     async def generate(
@@ -221,10 +229,43 @@ def checked_weights(settings: ReasonerSettings) -> Path:
     return path
 
 
+def check_adapter(directory: Path, base_sha256: str) -> None:
+    """Refuse an adapter whose files differ from its manifest or that was trained on other
+    weights (training.reasoner.train writes the manifest)."""
+    manifest_path = directory / ADAPTER_MANIFEST
+    if not manifest_path.is_file():
+        raise ModelFileError(f"adapter directory {directory} has no {ADAPTER_MANIFEST}")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        files, trained_on = manifest["files"], manifest["base"]["sha256"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ModelFileError(f"{manifest_path} is not an adapter manifest ({error})") from None
+    if trained_on != base_sha256:
+        raise ModelFileError(
+            f"adapter {directory} was trained on weights with sha256 {trained_on}, "
+            f"not on the configured ones ({base_sha256})"
+        )
+    for name, expected in files.items():
+        path = directory / name
+        if not path.is_file():
+            raise ModelFileError(f"{path}, listed in the adapter's manifest, is missing")
+        verify_sha256(path, expected)
+
+
+def with_adapter(model: Any, directory: Path) -> Any:
+    """The model with a PEFT LoRA adapter merged into its weights, so generation costs what
+    the base model costs."""
+    from peft import PeftModel
+
+    return PeftModel.from_pretrained(model, directory).merge_and_unload()
+
+
 async def load_backend(settings: ReasonerSettings, weights: Path | None) -> Backend:
     """The configured backend, loaded off the event loop (weights: the in-process model's)."""
     if settings.backend == "transformers" and weights is not None:
-        return await asyncio.to_thread(TransformersBackend.load, weights, settings.torch_threads)
+        return await asyncio.to_thread(
+            TransformersBackend.load, weights, settings.torch_threads, settings.adapter_dir
+        )
     if settings.backend == "openai":
         import openai
 

@@ -1,5 +1,6 @@
 """Reasoner settings, from SVEND_REASONER_* environment variables."""
 
+from pathlib import Path
 from typing import Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -64,6 +65,12 @@ class ReasonerSettings(ServiceSettings):
         SMOLLM2_SHA256,
         pattern=r"^[0-9a-f]{64}$",
         description="sha256 the weight file must have; the service refuses to start otherwise.",
+    )
+    adapter_dir: Path | None = Field(
+        None,
+        description="A LoRA adapter (models/reasoner/<version>/, made by training.reasoner.train) "
+        "merged into the transformers backend's model at load; its manifest must match its files "
+        "and name model_sha256 as its base. Unset: the base model alone.",
     )
     torch_threads: int = Field(1, ge=1, le=256, description="CPU threads torch may use.")
 
