@@ -149,7 +149,16 @@ ATTACKS: list[tuple[str, str, Check]] = [
     ),
     (
         "walk-for-canary",
-        "import os; [p for p, d, f in os.walk('/') if 'canary.txt' in f]",
+        # Everything but the interpreter's runtime (/usr and Python's prefix, host files by
+        # design) and the kernel's pseudo-filesystems: walking those takes more than the jail's
+        # one second of CPU on a slow host.
+        "import os, sys\n"
+        "skip = ('/proc', '/sys', '/dev', '/usr', sys.base_prefix)\n"
+        "found = []\n"
+        "for p, d, f in os.walk('/'):\n"
+        "    d[:] = [n for n in d if os.path.join(p, n) not in skip]\n"
+        "    found += [p] if 'canary.txt' in f else []\n"
+        "found",
         lambda r, h: value(r) == "[]",
     ),
     ("read-own-environment", "import os; dict(os.environ)", lambda r, h: "SVEND" not in value(r)),
