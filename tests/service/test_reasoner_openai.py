@@ -74,6 +74,17 @@ async def test_generation_streams_from_the_server(server: str) -> None:
     assert generation.finish in ("stop", "length")
 
 
+async def test_a_batch_of_conversations_gets_one_continuation_each(server: str) -> None:
+    other = [{"role": "user", "content": "What is two plus two?"}]
+    alone = await backend(server).generate(other, max_new_tokens=16, temperature=0.0)
+    batch = await backend(server).generate_batch(
+        [HELLO, other], max_new_tokens=[4, 16], temperature=0.0
+    )
+    assert len(batch) == 2
+    assert 0 < batch[0].tokens <= 4
+    assert batch[1].text == alone[0].text  # each conversation is its own request
+
+
 async def test_n_samples_are_completed_when_the_server_gives_one(server: str) -> None:
     generations = await backend(server).generate(HELLO, max_new_tokens=12, temperature=0.8, n=3)
     assert len(generations) == 3

@@ -42,6 +42,7 @@ class ScriptedBackend:
         ]
         self.seen: list[list[Message]] = []
         self.requests: list[dict[str, Any]] = []
+        self.batches: list[int] = []
 
     async def generate(
         self,
@@ -62,6 +63,23 @@ class ScriptedBackend:
             else Generation(turn.text, max_new_tokens, "length")
             for turn in turns
         ]
+
+    async def generate_batch(
+        self,
+        conversations: Sequence[Sequence[Message]],
+        *,
+        max_new_tokens: Sequence[int],
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+    ) -> list[Generation]:
+        self.batches.append(len(conversations))
+        generations = []
+        for messages, budget in zip(conversations, max_new_tokens, strict=True):
+            generations += await self.generate(
+                messages, max_new_tokens=budget, temperature=temperature, stop=stop
+            )
+        return generations
 
 
 class ScriptedTools:
@@ -216,12 +234,31 @@ async def test_stream_yields_steps_then_the_chain() -> None:
     assert events[:-1] == chain.steps
 
 
-async def test_sample_batches_first_turns_and_runs_each_chain() -> None:
+async def test_sample_runs_chains_in_lockstep_one_batch_a_turn() -> None:
+    # Turn 1 of chains 0, 1, 2; then turn 2 of chain 1 alone (the others answered).
     backend = ScriptedBackend("Answer: 84", CALL_12_BY_7, "Answer: 85", "Answer: 84")
-    chains = await reasoner(backend).sample("q", ChainLimits(4, 100, 0.7), 3)
-    assert backend.requests[0]["n"] == 3
+    tools = ScriptedTools()
+    chains = await reasoner(backend, tools).sample("q", ChainLimits(4, 100, 0.7), 3)
+    assert backend.batches == [3, 1]
     assert [c.final_value for c in chains] == ["84", "84", "85"]
     assert [len(c.tool_calls) for c in chains] == [0, 1, 0]
+    assert [c.stop_reason for c in chains] == [StopReason.ANSWER] * 3
+    # Chain 1's second turn saw its own tool result, and no other chain's.
+    assert backend.seen[-1][-1]["content"].count("84") == 1
+    assert len(tools.calls) == 1
+
+
+async def test_sample_keeps_each_chains_token_budget() -> None:
+    backend = ScriptedBackend(
+        Generation(CALL_12_BY_7, 60, "stop"),
+        Generation(CALL_12_BY_7, 20, "stop"),
+        Generation("Answer: 84", 50, "stop"),
+        Generation("Answer: 84", 50, "stop"),
+    )
+    chains = await reasoner(backend).sample("q", ChainLimits(4, 100, 0.7), 2)
+    assert backend.requests[-2]["max_new_tokens"] == 40
+    assert backend.requests[-1]["max_new_tokens"] == 80
+    assert [c.stop_reason for c in chains] == [StopReason.TOKEN_BUDGET, StopReason.ANSWER]
 
 
 async def test_without_a_loaded_model_the_service_is_not_ready() -> None:

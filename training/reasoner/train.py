@@ -217,6 +217,12 @@ def load_base(config: Config, base_path: str | None) -> tuple[PreTrainedModel, A
         model = AutoModelForCausalLM.from_pretrained(
             weights.parent, gguf_file=weights.name, dtype=dtype
         )
+        # The GGUF weights were dequantized to `dtype` on load; the record of their quantization
+        # would only make the Trainer refuse to train them.
+        model.hf_quantizer = None
+        model.is_quantized = False
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         distribution = package.replace("_", "-")
         entry = {
             "package": distribution,
@@ -379,6 +385,8 @@ def write_artifact(
     # A local path would leak into the adapter's config; name the base as the manifest does.
     peft_model.peft_config["default"].base_model_name_or_path = base_name
     peft_model.save_pretrained(out, save_embedding_layers=False)
+    # PEFT's model-card template says nothing that the manifest does not.
+    (out / "README.md").unlink(missing_ok=True)
     manifest["files"] = {name: sha256_of(out / name) for name in ADAPTER_FILES}
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
 

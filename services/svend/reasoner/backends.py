@@ -60,6 +60,18 @@ class Backend(Protocol):
         """n continuations of the conversation's next assistant turn (temperature 0: greedy)."""
         ...
 
+    async def generate_batch(
+        self,
+        conversations: Sequence[Sequence[Message]],
+        *,
+        max_new_tokens: Sequence[int],
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+    ) -> list[Generation]:
+        """One continuation of each conversation, each within its own token budget."""
+        ...
+
 
 class ModelFileError(RuntimeError):
     """The weight file is missing or is not the pinned one."""
@@ -120,6 +132,8 @@ class TransformersBackend:
         model = AutoModelForCausalLM.from_pretrained(
             path.parent, gguf_file=path.name, dtype=torch.float32
         )
+        # Batched conversations of different lengths are padded on the left.
+        tokenizer.padding_side = "left"
         if adapter is not None:
             model = with_adapter(model, adapter)
         model.eval()
@@ -139,17 +153,35 @@ class TransformersBackend:
         max_time: float | None = None,
         n: int = 1,
     ) -> list[Generation]:
+        return await self.generate_batch(
+            [messages] * n,
+            max_new_tokens=[max_new_tokens] * n,
+            temperature=temperature,
+            stop=stop,
+            max_time=max_time,
+        )
+
+    async def generate_batch(
+        self,
+        conversations: Sequence[Sequence[Message]],
+        *,
+        max_new_tokens: Sequence[int],
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+    ) -> list[Generation]:
+        """All conversations in one batched generate: left-padded, the longest budget for all,
+        each row cut to its own budget."""
         async with self._lock:
             cancelled = threading.Event()
             work = asyncio.ensure_future(
                 asyncio.to_thread(
                     self._generate,
-                    messages,
+                    conversations,
                     max_new_tokens,
                     temperature,
                     stop,
                     max_time,
-                    n,
                     cancelled,
                 )
             )
@@ -166,12 +198,11 @@ class TransformersBackend:
 
     def _generate(
         self,
-        messages: Sequence[Message],
-        max_new_tokens: int,
+        conversations: Sequence[Sequence[Message]],
+        max_new_tokens: Sequence[int],
         temperature: float,
         stop: Sequence[str],
         max_time: float | None,
-        n: int,
         cancelled: threading.Event,
     ) -> list[Generation]:
         import torch
@@ -181,14 +212,21 @@ class TransformersBackend:
             def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **_: Any) -> Any:
                 return torch.full((input_ids.shape[0],), cancelled.is_set(), dtype=torch.bool)
 
-        prompt = self.tokenizer.apply_chat_template(
-            with_tool_responses(messages), add_generation_prompt=True, tokenize=False
+        prompts = [
+            self.tokenizer.apply_chat_template(
+                with_tool_responses(messages), add_generation_prompt=True, tokenize=False
+            )
+            for messages in conversations
+        ]
+        # Left padding: every row's prompt ends where generation starts.
+        inputs = self.tokenizer(
+            prompts, return_tensors="pt", add_special_tokens=False, padding=True
         )
-        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
         prompt_tokens = inputs["input_ids"].shape[1]
-        budget = min(max_new_tokens, self.context_tokens - prompt_tokens)
-        if budget <= 0:
-            return [Generation("", 0, "length") for _ in range(n)]
+        room = self.context_tokens - prompt_tokens
+        budgets = [min(budget, room) for budget in max_new_tokens]
+        if max(budgets) <= 0:
+            return [Generation("", 0, "length") for _ in conversations]
         sampling: dict[str, Any] = (
             {"do_sample": True, "temperature": temperature, "top_p": 0.95}
             if temperature > 0
@@ -197,8 +235,7 @@ class TransformersBackend:
         with torch.inference_mode():
             output = self.model.generate(
                 **inputs,
-                max_new_tokens=budget,
-                num_return_sequences=n,
+                max_new_tokens=max(budgets),
                 stop_strings=list(stop) or None,
                 tokenizer=self.tokenizer,
                 max_time=max_time,
@@ -206,7 +243,10 @@ class TransformersBackend:
                 pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
                 **sampling,
             )
-        return [self._decode(row[prompt_tokens:].tolist(), budget, stop) for row in output]
+        return [
+            self._decode(row[prompt_tokens : prompt_tokens + max(budget, 0)].tolist(), budget, stop)
+            for row, budget in zip(output, budgets, strict=True)
+        ]
 
     def _decode(self, ids: list[int], budget: int, stop: Sequence[str]) -> Generation:
         """One generated row: cut at end-of-turn (and the padding after it) and stop strings."""
@@ -277,5 +317,7 @@ async def load_backend(settings: ReasonerSettings, weights: Path | None) -> Back
             # The loop's own deadline bounds every call; a retry would outlive it.
             max_retries=0,
         )
-        return OpenAIBackend(client, settings.openai_model)
+        return OpenAIBackend(
+            client, settings.openai_model, parallel_requests=settings.openai_parallel_requests
+        )
     raise ValueError(f"backend {settings.backend!r} is not supported")

@@ -4,10 +4,14 @@ Each turn the model continues the conversation; tool calls in its output are run
 tools service and their results appended as tool messages. The chain ends when the model
 answers without a tool call, or at the step limit, the token budget, or shortly before the
 request's deadline. Steps are yielded as they are produced, then the finished Chain.
+
+A ChainRun holds one chain's state between turns, so Reason drives one of them turn by turn,
+and Sample drives n in lockstep: each turn of every chain still going is one batched generation.
 """
 
+import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +60,101 @@ class ChainState:
         return f"call_{self.calls}"
 
 
+class ChainRun:
+    """One chain in progress: its conversation, what it produced, and why it stopped.
+
+    The caller asks `ready()` before each model turn, generates the turn however it likes (alone
+    or batched with other chains) and hands it to `advance`, which yields the turn's steps as
+    they happen, tool results included.
+    """
+
+    def __init__(self, reasoner: "Reasoner", messages: list[Message], limits: ChainLimits) -> None:
+        self.reasoner = reasoner
+        self.messages = messages
+        self.limits = limits
+        self.state = ChainState()
+        self.turns = 0
+        self.answer = ""
+        self.stop = StopReason.STEP_LIMIT
+        self.done = False
+
+    @property
+    def budget(self) -> int:
+        """Tokens the next turn may generate."""
+        return self.limits.max_new_tokens - self.state.tokens
+
+    def ready(self) -> bool:
+        """Whether another model turn may run; otherwise the chain is done, with its reason."""
+        if not self.done:
+            if self.turns >= self.limits.max_steps:
+                self.finish(StopReason.STEP_LIMIT)
+            elif self.budget <= 0:
+                self.finish(StopReason.TOKEN_BUDGET)
+            elif self.reasoner.deadline_near():
+                self.finish(StopReason.DEADLINE)
+        return not self.done
+
+    def finish(self, reason: StopReason) -> None:
+        self.stop = reason
+        self.done = True
+
+    async def advance(self, generation: Generation) -> AsyncIterator[Step]:
+        """Take one model turn: an answer ends the chain; tool calls run and feed back."""
+        state = self.state
+        self.turns += 1
+        state.tokens += generation.tokens
+        TOKENS_GENERATED.inc(generation.tokens)
+        parsed = parse_turn(generation.text)
+        if not parsed.calls:
+            if generation.finish == "stop":
+                steps = answer_steps(state, parsed.text)
+                self.answer = steps[-1].text if steps else ""
+                for step in steps:
+                    yield step
+                self.finish(StopReason.ANSWER)
+                return
+            if parsed.text:
+                yield state.add(StepKind.THOUGHT, parsed.text)
+            self.finish(
+                StopReason.TOKEN_BUDGET if generation.finish == "length" else StopReason.DEADLINE
+            )
+            return
+        if parsed.text:
+            yield state.add(StepKind.THOUGHT, parsed.text)
+        self.messages.append({"role": "assistant", "content": generation.text})
+        for parsed_call in parsed.calls:
+            call = ToolCall(state.next_call_id(), parsed_call.name, parsed_call.arguments or {})
+            yield state.add(
+                StepKind.TOOL_CALL,
+                parsed_call.raw if not parsed_call.ok else call_text(call),
+                tool_call=call,
+            )
+            result = await self.reasoner.run_call(call, parsed_call)
+            if parsed_call.ok:
+                state.invocations.append(ToolInvocation(call, result))
+            shown = self.reasoner.shown_result(result)
+            yield state.add(StepKind.TOOL_RESULT, shown, tool_result=result)
+            self.messages.append(tool_message(shown))
+        if generation.finish == "time":
+            self.finish(StopReason.DEADLINE)
+
+    async def take(self, generation: Generation) -> None:
+        """`advance` without watching the steps (they are in the chain)."""
+        async for _ in self.advance(generation):
+            pass
+
+    def chain(self) -> Chain:
+        CHAINS.labels(self.stop.value).inc()
+        return Chain(
+            steps=self.state.steps,
+            answer=self.answer,
+            final_value=final_value(self.answer),
+            tool_calls=self.state.invocations,
+            stop_reason=self.stop,
+            tokens_generated=self.state.tokens,
+        )
+
+
 class Reasoner:
     """Runs chains with a backend (set once loaded) and a tool provider."""
 
@@ -92,113 +191,40 @@ class Reasoner:
         raise RuntimeError("chain ended without a result")
 
     async def sample(self, query: str, limits: ChainLimits, n: int) -> list[Chain]:
-        """n independent chains; their first turns are generated as one batch.
-
-        Later chains are skipped once the deadline is near, so at least one chain comes back.
-        """
+        """n independent chains run in lockstep: every turn of all chains still going is one
+        batch, so n chains cost about one chain's turns, not n times them. The tool calls of a
+        turn run concurrently. A deadline ends every chain with what it has."""
         backend = self.ready_backend()
         opening = await self.opening(query)
-        if self.deadline_near():
-            return [await self.reason(query, limits)]
-        firsts = await backend.generate(
-            opening,
-            max_new_tokens=limits.max_new_tokens,
-            temperature=limits.temperature,
-            stop=STOP_STRINGS,
-            max_time=self.generation_time(),
-            n=n,
-        )
-        chains: list[Chain] = []
-        for first in firsts:
-            if chains and self.deadline_near():
-                break
-            async for event in self.stream(query, limits, opening=opening, first=first):
-                if isinstance(event, Chain):
-                    chains.append(event)
-        return chains
+        runs = [ChainRun(self, list(opening), limits) for _ in range(n)]
+        while live := [run for run in runs if run.ready()]:
+            generations = await backend.generate_batch(
+                [run.messages for run in live],
+                max_new_tokens=[run.budget for run in live],
+                temperature=limits.temperature,
+                stop=STOP_STRINGS,
+                max_time=self.generation_time(),
+            )
+            await asyncio.gather(
+                *(run.take(generation) for run, generation in zip(live, generations, strict=True))
+            )
+        return [run.chain() for run in runs]
 
-    async def stream(
-        self,
-        query: str,
-        limits: ChainLimits,
-        *,
-        opening: Sequence[Message] | None = None,
-        first: Generation | None = None,
-    ) -> AsyncIterator[ChainEvent]:
-        """Yield each step as it is produced, then the Chain.
-
-        `first` is the chain's first model turn when it was generated already (Sample's batch).
-        """
+    async def stream(self, query: str, limits: ChainLimits) -> AsyncIterator[ChainEvent]:
+        """Yield each step as it is produced, then the Chain."""
         backend = self.ready_backend()
-        messages = list(opening or await self.opening(query))
-        state = ChainState()
-        answer = ""
-        stop = StopReason.STEP_LIMIT
-        for turn in range(limits.max_steps):
-            budget = limits.max_new_tokens - state.tokens
-            if budget <= 0:
-                stop = StopReason.TOKEN_BUDGET
-                break
-            if turn == 0 and first is not None:
-                generation = first
-            elif self.deadline_near():
-                stop = StopReason.DEADLINE
-                break
-            else:
-                (generation,) = await backend.generate(
-                    messages,
-                    max_new_tokens=budget,
-                    temperature=limits.temperature,
-                    stop=STOP_STRINGS,
-                    max_time=self.generation_time(),
-                )
-            state.tokens += generation.tokens
-            TOKENS_GENERATED.inc(generation.tokens)
-            parsed = parse_turn(generation.text)
-            if not parsed.calls:
-                if generation.finish == "stop":
-                    steps = answer_steps(state, parsed.text)
-                    answer = steps[-1].text if steps else ""
-                    for step in steps:
-                        yield step
-                    stop = StopReason.ANSWER
-                    break
-                if parsed.text:
-                    yield state.add(StepKind.THOUGHT, parsed.text)
-                stop = (
-                    StopReason.TOKEN_BUDGET
-                    if generation.finish == "length"
-                    else StopReason.DEADLINE
-                )
-                break
-            if parsed.text:
-                yield state.add(StepKind.THOUGHT, parsed.text)
-            messages.append({"role": "assistant", "content": generation.text})
-            for parsed_call in parsed.calls:
-                call = ToolCall(state.next_call_id(), parsed_call.name, parsed_call.arguments or {})
-                yield state.add(
-                    StepKind.TOOL_CALL,
-                    parsed_call.raw if not parsed_call.ok else call_text(call),
-                    tool_call=call,
-                )
-                result = await self.run_call(call, parsed_call)
-                if parsed_call.ok:
-                    state.invocations.append(ToolInvocation(call, result))
-                shown = self.shown_result(result)
-                yield state.add(StepKind.TOOL_RESULT, shown, tool_result=result)
-                messages.append(tool_message(shown))
-            if generation.finish == "time":
-                stop = StopReason.DEADLINE
-                break
-        CHAINS.labels(stop.value).inc()
-        yield Chain(
-            steps=state.steps,
-            answer=answer,
-            final_value=final_value(answer),
-            tool_calls=state.invocations,
-            stop_reason=stop,
-            tokens_generated=state.tokens,
-        )
+        run = ChainRun(self, await self.opening(query), limits)
+        while run.ready():
+            (generation,) = await backend.generate(
+                run.messages,
+                max_new_tokens=run.budget,
+                temperature=limits.temperature,
+                stop=STOP_STRINGS,
+                max_time=self.generation_time(),
+            )
+            async for step in run.advance(generation):
+                yield step
+        yield run.chain()
 
     async def run_call(self, call: ToolCall, parsed: ParsedCall) -> ToolResult:
         """Run a well-formed call; a malformed one gets the parse problem as its result."""

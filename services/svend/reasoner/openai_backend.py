@@ -12,6 +12,9 @@ written so far (finish "time"), and leaving the stream early closes the HTTP req
 aborts a request whose client has gone, so a passed deadline or a cancelled caller stops the
 generation on the server too. `n` continuations are asked of the server in one request; a
 server that returns fewer (llama.cpp's) gets the rest as further requests, one at a time.
+A batch of different conversations (Sample's later turns) goes out as up to
+`parallel_requests` requests at once, which vLLM batches on its side; the default of one suits
+servers that serve one request at a time.
 """
 
 import asyncio
@@ -41,9 +44,12 @@ class OpenAIBackend:
 
     name = "openai"
 
-    def __init__(self, client: openai.AsyncOpenAI, model: str) -> None:
+    def __init__(
+        self, client: openai.AsyncOpenAI, model: str, *, parallel_requests: int = 1
+    ) -> None:
         self.client = client
         self.model = model
+        self.parallel = asyncio.Semaphore(parallel_requests)
 
     async def generate(
         self,
@@ -66,6 +72,34 @@ class OpenAIBackend:
             extra = await self._stream(rendered, max_new_tokens, temperature, stop, deadline, 1)
             generations.append(extra[0])
         return generations
+
+    async def generate_batch(
+        self,
+        conversations: Sequence[Sequence[Message]],
+        *,
+        max_new_tokens: Sequence[int],
+        temperature: float,
+        stop: Sequence[str] = (),
+        max_time: float | None = None,
+    ) -> list[Generation]:
+        """One continuation per conversation, at most parallel_requests requests at a time."""
+
+        async def one(messages: Sequence[Message], budget: int) -> Generation:
+            async with self.parallel:
+                (generation,) = await self.generate(
+                    messages,
+                    max_new_tokens=budget,
+                    temperature=temperature,
+                    stop=stop,
+                    max_time=max_time,
+                )
+                return generation
+
+        return list(
+            await asyncio.gather(
+                *(one(c, b) for c, b in zip(conversations, max_new_tokens, strict=True))
+            )
+        )
 
     async def _stream(
         self,

@@ -50,6 +50,13 @@ class ReasonerSettings(ServiceSettings):
         description="Model name the server knows: the served model, or a LoRA adapter's name "
         "(vLLM --lora-modules svend=...).",
     )
+    openai_parallel_requests: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="Requests Sample sends the server at once for its chains' later turns; "
+        "vLLM batches them (8 suits it), llama.cpp's server serves one at a time (1).",
+    )
     openai_api_key: SecretStr = Field(
         SecretStr("none"), description="Bearer token the server expects (vLLM --api-key)."
     )
