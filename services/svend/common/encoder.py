@@ -9,7 +9,7 @@ update is added into the base weights at load time, so inference costs exactly w
 encoder costs. Safety and the verifier's step scorer share this module and differ in their heads.
 
 The merged encoder runs on one of two runtimes with the same outputs: ONNX Runtime (the services'
-default, about twice as fast on a CPU; see svend.common.onnx_encoder) or eager torch.
+default, faster on a CPU; see svend.common.onnx_encoder) or eager torch.
 """
 
 import argparse

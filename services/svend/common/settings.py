@@ -61,8 +61,8 @@ class EncoderServiceSettings(ServiceSettings):
 
     model_runtime: Literal["onnxruntime", "torch"] = Field(
         "onnxruntime",
-        description="Runtime of the encoder's forward pass: onnxruntime (about twice as fast "
-        "on a CPU, same outputs) or torch.",
+        description="Runtime of the encoder's forward pass: onnxruntime (faster on a CPU, "
+        "above all for short texts; same outputs) or torch.",
     )
     model_cache_dir: Path = Field(
         default_factory=lambda: user_cache_dir() / "encoders",
