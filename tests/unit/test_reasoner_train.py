@@ -14,7 +14,9 @@ from training.reasoner.train import (
     IGNORE,
     Encoded,
     encode,
+    installed,
     read_conversations,
+    reporters,
     train,
     write_artifact,
 )
@@ -157,3 +159,10 @@ def test_time_budget_stops_with_a_checkpoint(
     assert metrics["stopped_by_time_budget"]
     assert metrics["optimizer_steps"] == 1
     assert (tmp_path / "checkpoint-1").is_dir()
+
+
+def test_wandb_reports_only_when_asked_for() -> None:
+    assert "wandb" not in reporters(wandb=False)
+    if not installed("wandb"):
+        with pytest.raises(SystemExit, match="wandb"):
+            reporters(wandb=True)

@@ -275,19 +275,21 @@ class TimeBudget(TrainerCallback):
             control.should_save = True
 
 
+def installed(package: str) -> bool:
+    try:
+        metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def reporters(wandb: bool) -> list[str]:
     """TensorBoard when installed; WandB only when asked for (and installed)."""
-    chosen = []
-    for name, module, wanted in (("tensorboard", "tensorboard", True), ("wandb", "wandb", wandb)):
-        if wanted:
-            try:
-                metadata.version(module)
-            except metadata.PackageNotFoundError:
-                if name == "wandb":
-                    raise SystemExit("--wandb needs the wandb package installed") from None
-                continue
-            chosen.append(name)
-    return chosen
+    if wandb and not installed("wandb"):
+        raise SystemExit("--wandb needs the wandb package installed")
+    return [
+        name for name, on in (("tensorboard", installed("tensorboard")), ("wandb", wandb)) if on
+    ]
 
 
 def with_lora(model: PreTrainedModel, config: Config) -> PreTrainedModel:
