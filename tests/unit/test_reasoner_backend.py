@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 from svend.reasoner.backends import TransformersBackend, checked_weights
+from svend.reasoner.engine import fit_to_context
+from svend.reasoner.prompting import tool_message
 from svend.reasoner.settings import ReasonerSettings
 
 CONVERSATIONS = [
@@ -46,3 +48,18 @@ def test_each_row_keeps_its_own_budget(backend: TransformersBackend) -> None:
     )
     assert short.tokens <= 3
     assert long.tokens > 3
+
+
+def test_a_long_tool_result_is_cut_to_the_real_token_count(backend: TransformersBackend) -> None:
+    conversation = CONVERSATIONS[1]
+    limit = backend.count_tokens(conversation) + 300
+
+    def size(text: str) -> int:
+        return backend.count_tokens([*conversation, tool_message(text)])
+
+    text = "The integral evaluates to x**3/3 + C. " * 400
+    cut = fit_to_context(text, size, limit)
+    assert "truncated to fit the context" in cut
+    assert size(cut) <= limit
+    assert size(cut.replace(" …(truncated", "x …(truncated", 1)) > limit - 10  # nearly full
+    assert cut.startswith(text[:200])

@@ -21,7 +21,7 @@ from svend.reasoner.chain import (
     ToolErrorCode,
     ToolResult,
 )
-from svend.reasoner.engine import Reasoner
+from svend.reasoner.engine import NEXT_TURN_TOKENS, Reasoner
 from svend.reasoner.prompting import Message
 
 SPECS = [{"type": "function", "function": {"name": "symbolic_math", "parameters": {}}}]
@@ -43,6 +43,7 @@ class ScriptedBackend:
         self.seen: list[list[Message]] = []
         self.requests: list[dict[str, Any]] = []
         self.batches: list[int] = []
+        self.counts = True
 
     async def generate(
         self,
@@ -63,6 +64,10 @@ class ScriptedBackend:
             else Generation(turn.text, max_new_tokens, "length")
             for turn in turns
         ]
+
+    def count_tokens(self, messages: Sequence[Message]) -> int | None:
+        """A stand-in tokenizer: four characters a token."""
+        return sum(len(m["content"]) for m in messages) // 4 if self.counts else None
 
     async def generate_batch(
         self,
@@ -100,8 +105,10 @@ class ScriptedTools:
         return ToolResult(call.id, call.name, False, error=error)
 
 
-def reasoner(backend: ScriptedBackend, tools: ScriptedTools | None = None) -> Reasoner:
-    engine = Reasoner(tools or ScriptedTools())
+def reasoner(
+    backend: ScriptedBackend, tools: ScriptedTools | None = None, **options: Any
+) -> Reasoner:
+    engine = Reasoner(tools or ScriptedTools(), **options)
     engine.backend = backend
     return engine
 
@@ -264,3 +271,48 @@ async def test_sample_keeps_each_chains_token_budget() -> None:
 async def test_without_a_loaded_model_the_service_is_not_ready() -> None:
     with pytest.raises(NotReadyError):
         await Reasoner(ScriptedTools()).reason("q", ChainLimits(4, 100))
+
+
+class LongResultTools(ScriptedTools):
+    """symbolic_math answers with a result of `size` digits."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    async def call(self, call: ToolCall) -> ToolResult:
+        self.calls.append(call)
+        return ToolResult(call.id, call.name, True, {"value": "7" * self.size}, duration_ms=1)
+
+
+async def test_a_result_that_would_overflow_the_context_is_cut_with_a_marker() -> None:
+    backend = ScriptedBackend(CALL_12_BY_7, "Answer: 7")
+    engine = reasoner(
+        backend, LongResultTools(20_000), max_tool_result_chars=100_000, context_tokens=2048
+    )
+    chain = await engine.reason("q", ChainLimits(4, 100))
+    shown = backend.seen[-1][-1]["content"]
+    assert "truncated to fit the context" in shown
+    assert "of 20" in shown  # says how much there was
+    assert backend.count_tokens(backend.seen[-1]) <= 2048 - NEXT_TURN_TOKENS
+    (result_step,) = [step for step in chain.steps if step.kind == StepKind.TOOL_RESULT]
+    assert result_step.text == shown  # the step shows what the model saw
+    assert chain.stop_reason == StopReason.ANSWER
+
+
+async def test_a_result_that_fits_is_shown_whole() -> None:
+    backend = ScriptedBackend(CALL_12_BY_7, "Answer: 7")
+    engine = reasoner(backend, LongResultTools(500), context_tokens=8192)
+    await engine.reason("q", ChainLimits(4, 100))
+    assert "truncated" not in backend.seen[-1][-1]["content"]
+    assert "7" * 500 in backend.seen[-1][-1]["content"]
+
+
+async def test_without_a_token_count_only_the_character_limit_cuts() -> None:
+    backend = ScriptedBackend(CALL_12_BY_7, "Answer: 7")
+    backend.counts = False
+    engine = reasoner(backend, LongResultTools(5_000), context_tokens=1024)
+    await engine.reason("q", ChainLimits(4, 100))
+    shown = backend.seen[-1][-1]["content"]
+    assert shown.endswith("…(truncated)")
+    assert "to fit the context" not in shown

@@ -199,6 +199,10 @@ class ScriptedModel:
     def unused_turns(self) -> int:
         return len(self.script.turns) - self.turns_written
 
+    def count_tokens(self, messages: Sequence[Message]) -> None:
+        """No model: the reasoner's character limit is the only cut (and drops the sample)."""
+        return None
+
     async def generate(
         self,
         messages: Sequence[Message],

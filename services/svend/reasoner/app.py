@@ -32,6 +32,7 @@ async def build(settings: ReasonerSettings) -> ServiceApp:
         ToolServiceTools(client, settings.tools_cache_seconds, settings.tools_offered),
         deadline_margin_seconds=settings.deadline_margin_seconds,
         max_tool_result_chars=settings.max_tool_result_chars,
+        context_tokens=settings.context_tokens,
     )
 
     async def startup() -> None:

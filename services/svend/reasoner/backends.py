@@ -9,6 +9,7 @@ Protocol.
 
 import asyncio
 import contextlib
+import copy
 import hashlib
 import importlib.util
 import json
@@ -72,6 +73,11 @@ class Backend(Protocol):
         """One continuation of each conversation, each within its own token budget."""
         ...
 
+    def count_tokens(self, messages: Sequence[Message]) -> int | None:
+        """Tokens the conversation takes in the model's context (with the next turn's opening),
+        or None where the backend cannot tell."""
+        ...
+
 
 class ModelFileError(RuntimeError):
     """The weight file is missing or is not the pinned one."""
@@ -115,6 +121,9 @@ class TransformersBackend:
         self.model = model
         self.tokenizer = tokenizer
         self.context_tokens = int(getattr(model.config, "max_position_embeddings", 2048))
+        # Counting runs beside generation, in other threads; a tokenizer of its own keeps the
+        # two from sharing the Rust tokenizer's padding state.
+        self.counting_tokenizer = copy.deepcopy(tokenizer)
         # The model is not safe to share between threads, and on a few CPU cores two
         # generations at once are slower than one after the other.
         self._lock = asyncio.Lock()
@@ -247,6 +256,12 @@ class TransformersBackend:
             self._decode(row[prompt_tokens : prompt_tokens + max(budget, 0)].tolist(), budget, stop)
             for row, budget in zip(output, budgets, strict=True)
         ]
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        prompt = self.counting_tokenizer.apply_chat_template(
+            with_tool_responses(messages), add_generation_prompt=True, tokenize=False
+        )
+        return len(self.counting_tokenizer(prompt, add_special_tokens=False)["input_ids"])
 
     def _decode(self, ids: list[int], budget: int, stop: Sequence[str]) -> Generation:
         """One generated row: cut at end-of-turn (and the padding after it) and stop strings."""

@@ -11,7 +11,7 @@ and Sample drives n in lockstep: each turn of every chain still going is one bat
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,8 @@ from svend.reasoner.toolbox import Tools, result_payload
 
 # The model must never write a tool's response itself; cut its turn where it starts to.
 STOP_STRINGS = ("<tool_response>",)
+# Context kept free after a tool result, for the model's next turn to answer in.
+NEXT_TURN_TOKENS = 256
 
 ChainEvent = Step | Chain
 
@@ -132,7 +134,7 @@ class ChainRun:
             result = await self.reasoner.run_call(call, parsed_call)
             if parsed_call.ok:
                 state.invocations.append(ToolInvocation(call, result))
-            shown = self.reasoner.shown_result(result)
+            shown = await self.reasoner.fitted(self.messages, self.reasoner.shown_result(result))
             yield state.add(StepKind.TOOL_RESULT, shown, tool_result=result)
             self.messages.append(tool_message(shown))
         if generation.finish == "time":
@@ -164,11 +166,13 @@ class Reasoner:
         *,
         deadline_margin_seconds: float = 1.5,
         max_tool_result_chars: int = 2000,
+        context_tokens: int = 8192,
     ) -> None:
         self.tools = tools
         self.backend: Backend | None = None
         self.deadline_margin_seconds = deadline_margin_seconds
         self.max_tool_result_chars = max_tool_result_chars
+        self.context_tokens = context_tokens
 
     def ready_backend(self) -> Backend:
         if self.backend is None:
@@ -250,6 +254,17 @@ class Reasoner:
             return text[: self.max_tool_result_chars] + " …(truncated)"
         return text
 
+    async def fitted(self, messages: Sequence[Message], text: str) -> str:
+        """The tool result cut, with a marker, to what the context budget still holds after the
+        conversation so far and room for the model's next turn."""
+        backend = self.ready_backend()
+        limit = self.context_tokens - NEXT_TURN_TOKENS
+
+        def size(candidate: str) -> int | None:
+            return backend.count_tokens([*messages, tool_message(candidate)])
+
+        return await asyncio.to_thread(fit_to_context, text, size, limit)
+
     def deadline_near(self) -> bool:
         left = remaining_seconds()
         return left is not None and left <= self.deadline_margin_seconds
@@ -258,6 +273,26 @@ class Reasoner:
         """Seconds one generation may take so the chain still answers before the deadline."""
         left = remaining_seconds()
         return None if left is None else max(0.1, left - self.deadline_margin_seconds)
+
+
+def context_cut(text: str, keep: int) -> str:
+    return f"{text[:keep]} …(truncated to fit the context: {keep} of {len(text)} characters shown)"
+
+
+def fit_to_context(text: str, size: Callable[[str], int | None], limit: int) -> str:
+    """`text`, or its longest prefix (marked as cut) whose size stays within `limit`; size None
+    means the backend cannot count, and the text is left to the model server."""
+    whole = size(text)
+    if whole is None or whole <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if (size(context_cut(text, middle)) or 0) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return context_cut(text, low)
 
 
 def call_text(call: ToolCall) -> str:

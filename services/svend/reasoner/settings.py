@@ -106,6 +106,13 @@ class ReasonerSettings(ServiceSettings):
         le=60,
         description="Stop generating when the request's deadline is this close, to answer in time.",
     )
+    context_tokens: int = Field(
+        8192,
+        ge=1024,
+        le=32_768,
+        description="Context budget of a chain: a tool result that would overflow it is cut, "
+        "with a marker saying so (8192 suits SmolLM2; up to 32768 for Qwen2.5).",
+    )
     max_tool_result_chars: int = Field(
         2000, ge=100, description="Longest tool result shown to the model; longer ones are cut."
     )
