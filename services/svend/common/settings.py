@@ -3,7 +3,7 @@
 import os
 import sys
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,21 +51,26 @@ class ServiceSettings(BaseSettings):
         return prefix.removeprefix("SVEND_").rstrip("_").lower() or "svend"
 
 
-def user_cache_dir() -> Path:
-    """Where Svend caches what it derives from its artifacts: $XDG_CACHE_HOME/svend."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "svend"
+EncoderRuntime = Literal["onnxruntime", "torch"]
+ENCODER_RUNTIMES: tuple[str, ...] = get_args(EncoderRuntime)
+
+
+def encoder_cache_dir() -> Path:
+    """Where exported encoder graphs are cached: $XDG_CACHE_HOME/svend/encoders."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "svend" / "encoders"
 
 
 class EncoderServiceSettings(ServiceSettings):
     """Settings of a service that runs a fine-tuned MiniLM artifact (svend.common.encoder)."""
 
-    model_runtime: Literal["onnxruntime", "torch"] = Field(
+    model_runtime: EncoderRuntime = Field(
         "onnxruntime",
         description="Runtime of the encoder's forward pass: onnxruntime (faster on a CPU, "
         "above all for short texts; same outputs) or torch.",
     )
     model_cache_dir: Path = Field(
-        default_factory=lambda: user_cache_dir() / "encoders",
+        default_factory=encoder_cache_dir,
         description="Where the encoder's ONNX export is cached between starts (exporting takes "
         "about 10 s); an unwritable directory only costs the export at every start.",
     )
