@@ -36,13 +36,14 @@ def tool_steps(result: dict, ok: bool = True) -> list[reasoning_pb2.ReasoningSte
     ]
 
 
+QUESTION = "Her ducks lay 16 eggs; she eats 3, bakes with 4 and sells the rest at $2 each."
 TOOL_RESULT = {"operation": "simplify", "result": "24", "latex": "24", "numeric": 24}
 
 
 def verify(address: str, steps: list, answer: str = "") -> verifier_pb2.VerifyResponse:
     with grpc.insecure_channel(address) as channel:
         stub = verifier_pb2_grpc.VerifierServiceStub(channel)
-        request = verifier_pb2.VerifyRequest(question="q", steps=steps, answer=answer)
+        request = verifier_pb2.VerifyRequest(question=QUESTION, steps=steps, answer=answer)
         return stub.Verify(request, timeout=30)
 
 

@@ -13,10 +13,8 @@ JANET = (
 )
 
 
-def report_for(steps: tuple[str, ...], answer: str):
-    chain = Chain(
-        "How much does Janet make?", tuple(Step(StepKind.THOUGHT, t) for t in steps), answer
-    )
+def report_for(steps: tuple[str, ...], answer: str, question: str = "How much does Janet make?"):
+    chain = Chain(question, tuple(Step(StepKind.THOUGHT, t) for t in steps), answer)
     return conclude(chain, prose_findings(chain.question, chain.steps))
 
 
@@ -43,7 +41,7 @@ def test_corrupted_step_fails_at_that_step() -> None:
 
 def test_first_of_several_errors_is_reported() -> None:
     steps = ("48/2 = 24", "24 + 10 = 35", "35 * 2 = 60")
-    report = report_for(steps, "60")
+    report = report_for(steps, "60", "Janet had 48 eggs. How much does she make?")
     assert report.verdict is Verdict.FAIL
     assert report.first_error_step == 1
     assert report.step_scores == (1.0, 0.0, 0.0)
@@ -101,6 +99,26 @@ def test_numbers_from_the_question_words_and_earlier_steps_are_known() -> None:
     chain = Chain(question, tuple(Step(StepKind.THOUGHT, t) for t in steps), "32")
     report = conclude(chain, prose_findings(chain.question, chain.steps))
     assert report.verdict is Verdict.PASS
+
+
+@pytest.mark.parametrize(
+    ("question", "step", "verdict"),
+    [
+        # A conversion factor is known only where a word names its unit.
+        ("Her hens lay 42 eggs a week.", "That is 42 / 7 = 6 eggs a day.", Verdict.PASS),
+        ("Her hens lay 42 eggs.", "She keeps 42 / 7 = 6 eggs.", Verdict.FAIL),
+        ("He runs 3 hours.", "He runs 3 x 60 = 180 minutes.", Verdict.PASS),
+        ("He buys 3 apples.", "He pays 3 x 60 = 180 cents.", Verdict.FAIL),
+        # A percentage off leaves its complement; a percentage more grows the whole by it.
+        ("A $50 coat is 20% off.", "It costs 0.8 x 50 = $40.", Verdict.PASS),
+        ("A $50 coat is 20% off.", "It costs 80% x 50 = $40.", Verdict.PASS),
+        ("Rent of $1200 rose 40 percent.", "It is 1200 x 1.4 = $1680.", Verdict.PASS),
+        ("A $50 coat is 20% off.", "It costs 0.7 x 50 = $35.", Verdict.FAIL),
+    ],
+)
+def test_implicit_numbers_need_a_source(question: str, step: str, verdict: Verdict) -> None:
+    chain = Chain(question, (Step(StepKind.THOUGHT, step),), step.split("= ")[1].split()[0])
+    assert conclude(chain, prose_findings(chain.question, chain.steps)).verdict is verdict
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,19 @@ from svend.common.encoder import base_tokenizer
 from svend.verifier.chain import Chain, Step, StepKind
 from svend.verifier.findings import ScorerPolicy, Verdict
 from svend.verifier.scorer import Layout, windows
+from svend.verifier.structure import EVIDENCE_NAMES
 from svend.verifier.verifier import conclude, prose_findings
 
 QUESTION = "Natalia sold clips to 48 of her friends in April, and half as many in May."
-# P(wrong) = sigmoid(worst step logit + answer logit + 3 * unused question number + 0).
-POLICY = ScorerPolicy(threshold=0.7, weights=(1.0, 1.0, 0.0, 3.0, 0.0), exact_fail_confidence=0.96)
+# P(wrong) = sigmoid(worst step logit + answer logit + 3 * unused question number
+#                    + 3 * unused intermediate result + 0); the other structural weights are 0.
+WEIGHTS = dict.fromkeys(EVIDENCE_NAMES, 0.0) | {
+    "logit_worst_step": 1.0,
+    "logit_answer": 1.0,
+    "unused_number": 3.0,
+    "unused_result": 3.0,
+}
+POLICY = ScorerPolicy(threshold=0.7, weights=(*WEIGHTS.values(), 0.0), exact_fail_confidence=0.96)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +86,16 @@ def test_an_unused_question_number_raises_the_doubt() -> None:
     assert used.verdict is Verdict.PASS
     assert unused.verdict is Verdict.FAIL
     assert any("the question gives 12, which no step uses" in reason for reason in unused.reasons)
+
+
+def test_a_result_no_later_step_uses_raises_the_doubt() -> None:
+    question = "Tom has 5 red and 7 blue marbles. He gives away 3. How many are left?"
+    used = ("He has 5 + 7 = 12 marbles.", "He keeps 12 - 3 = 9 marbles.")
+    dropped = ("He has 5 + 7 = 12 marbles.", "He gives away 3 * 1 = 3 marbles.")
+    assert report(used, "9", [0.3, 0.3, 0.3], question=question).verdict is Verdict.PASS
+    unused = report(dropped, "3", [0.3, 0.3, 0.3], question=question)
+    assert unused.verdict is Verdict.FAIL
+    assert any("no later step uses 12" in reason for reason in unused.reasons)
 
 
 def test_exact_failure_decides_the_first_error_and_its_confidence() -> None:

@@ -29,11 +29,12 @@ from svend.common.encoder import MANIFEST_FILE, sha256_of
 from svend.verifier.chain import Chain, Step, StepKind
 from svend.verifier.findings import Finding, Report, ScorerPolicy, Verdict
 from svend.verifier.scorer import CALIBRATION_FILE, StepScorer
+from svend.verifier.structure import EVIDENCE_NAMES
 from svend.verifier.verifier import conclude, prose_findings
 from training.encoder import write_json
 from training.verifier.corrupt import CORRUPTIONS
 
-FALSE_ALARM_BUDGET = 0.06
+FALSE_ALARM_BUDGET = 0.09
 GRID = np.round(np.arange(0.05, 1.0, 0.005), 3)
 ECE_BINS = 10
 SCORER_BATCH = 64
@@ -206,7 +207,7 @@ def evaluate(
     model_dir: Path, validation: list[dict[str, Any]], test: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Fit the policy on validation, write it into the artifact, measure on test."""
-    scorer = StepScorer.load(model_dir, threads=2)
+    scorer = StepScorer.load(model_dir, threads=2, with_policy=False)
     print(f"scoring {len(validation)} validation chains", flush=True)
     val_scored = score(validation, scorer)
     policy = fit_policy(val_scored)
@@ -217,7 +218,7 @@ def evaluate(
         "threshold": policy.threshold,
         "weights": list(policy.weights),
         "exact_fail_confidence": policy.exact_fail_confidence,
-        "features": ["logit_worst_step", "logit_answer", "logit_mean_step", "unused_number"],
+        "features": list(EVIDENCE_NAMES),
         "fitted_on": f"validation ({len(validation)} chains), false alarms <= {FALSE_ALARM_BUDGET}",
     }
     write_json(calibration_path, calibration)

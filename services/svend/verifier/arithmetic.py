@@ -664,7 +664,15 @@ def shown_decimals(tokens: Sequence[Token]) -> int:
 
 
 def matches(exact: sympy.Expr, tokens: Sequence[Token], relation: Relation) -> bool:
-    """Whether the written tokens state the exact value under the relation's rule."""
+    """Whether the written tokens state the exact value under the relation's rule; a result
+    written as a percentage may count in points ('100 - 25 = 75%', '(3/4)*100 = 75%')."""
+    in_points = _is_lone_number(tokens) and tokens[-1].symbol == PERCENT and len(tokens) > 1
+    if in_points and _matches(exact, tokens[:-1], relation):
+        return True
+    return _matches(exact, tokens, relation)
+
+
+def _matches(exact: sympy.Expr, tokens: Sequence[Token], relation: Relation) -> bool:
     shown = evaluate(tokens).exact
     if equal(exact, shown):
         return True

@@ -7,7 +7,7 @@ of checks plug in without touching the others.
 
 - FAIL when an exact check fails (first_error_step: the first failed step). Otherwise, with
   learned evidence, a logistic model of it (the step scorer's P(wrong) of the worst step, of
-  the answer and on average, and whether a number of the question goes unused) gives
+  the answer and on average, and the structure of svend.verifier.structure) gives
   P(the chain is wrong); at or above the policy's threshold the chain FAILs at the segment the
   scorer suspects most.
 - PASS when nothing failed and at least one exact check passed; UNVERIFIED when nothing could
@@ -23,8 +23,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sympy
+
+if TYPE_CHECKING:
+    from svend.verifier.structure import Structure
 
 FAIL_CONFIDENCE = 0.95
 CHECKED_CORRECT_SCORE = 1.0
@@ -78,10 +82,10 @@ class Finding:
 @dataclass(frozen=True)
 class Learned:
     """What the exact checks cannot see: the step scorer's P(wrong) per step then for the
-    answer, and the numbers of the question that no step uses (a dropped step leaves one)."""
+    answer, and how the chain hangs together (svend.verifier.structure)."""
 
     wrong: Sequence[float]
-    unused_numbers: tuple[str, ...] = ()
+    structure: "Structure"
 
 
 @dataclass(frozen=True)
@@ -102,14 +106,15 @@ def logit(probability: float) -> float:
 
 
 def evidence(learned: Learned) -> list[float]:
-    """The confidence model's features: the logits of the scorer's worst step, of the answer
-    and the mean step logit, whether a question number goes unused, and 1 for the bias."""
+    """The confidence model's features (structure.EVIDENCE_NAMES): the logits of the scorer's
+    worst step, of the answer and the mean step logit, the structural features, and 1 for the
+    bias."""
     steps = [logit(p) for p in learned.wrong[:-1]] or [0.0]
     return [
         max(steps),
         logit(learned.wrong[-1]),
         sum(steps) / len(steps),
-        float(bool(learned.unused_numbers)),
+        *learned.structure.features(),
         1.0,
     ]
 
@@ -131,8 +136,12 @@ def learned_finding(learned: Learned, probability: float) -> Finding:
         f"the chain is likely wrong (P = {probability:.2f}); the step scorer suspects "
         f"{suspect} most (P(wrong) = {learned.wrong[worst]:.2f})"
     )
-    if learned.unused_numbers:
-        detail += f"; the question gives {', '.join(learned.unused_numbers)}, which no step uses"
+    unused = learned.structure.unused_numbers
+    if unused:
+        detail += f"; the question gives {', '.join(unused)}, which no step uses"
+    results = learned.structure.unused_results
+    if results:
+        detail += f"; no later step uses {', '.join(results)}"
     return Finding(worst, SCORER, "", Outcome.FAILED, detail, on_answer=on_answer)
 
 

@@ -1,13 +1,14 @@
 """Checks of the prose: every equation in a step, where its numbers come from, and the answer."""
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import sympy
 
 from svend.verifier.arithmetic import (
     DIVIDE,
-    MAX_NUMBER_CHARS,
     NUMBER,
+    PERCENT,
     WORD,
     Token,
     UnreadableClaim,
@@ -37,17 +38,65 @@ NUMBER_WORDS = {
     "fifth": 5, "sixth": 6, "tenth": 10, "twelfth": 12, "halves": 2, "thirds": 3,
     "quarters": 4, "fourths": 4, "fifths": 5, "sixths": 6, "tenths": 10,
 }  # fmt: skip
-# Numbers a correct chain uses without the question giving them: small counts and the common
-# conversion factors (hours, days, weeks, months, years, dozens, percent, ounces, thousands).
-# Chosen on GSM8K train's correct chains, where they are the numbers that appear most often
-# from nowhere; anything else that no step produced is a copy error or a dropped step.
-IMPLICIT_NUMBERS = frozenset(
-    sympy.Rational(text)
-    for text in (
-        *("0", "1", "2", "3", "4", "7", "10", "12", "16", "24", "30", "52", "60", "100", "365"),
-        *("1000", "1/2", "1/3", "2/3", "1/4", "3/4", "1/10"),
-    )
+# Numbers a correct chain uses without the question giving them: small counts, tens and
+# hundreds (percentages) always; the common conversion factors only when a word of the question
+# or the chain names their unit (7 needs a week, 60 minutes, hours or seconds). Chosen on GSM8K
+# train's correct chains, where they are the numbers that appear most often from nowhere;
+# anything else that no step produced, such as a 7 in a chain about eggs, is a copy error or a
+# dropped step.
+ALWAYS_IMPLICIT = frozenset(
+    sympy.Rational(text) for text in ("0", "1", "2", "3", "4", "10", "100", "1/2")
 )
+UNIT_FACTORS: dict[sympy.Rational, frozenset[str]] = {
+    sympy.Rational(text): frozenset(words.split())
+    for text, words in (
+        ("5", "nickel nickels weekday weekdays"),
+        ("7", "week weeks weekly"),
+        ("8", "gallon gallons pint pints"),
+        ("25", "quarter quarters"),
+        ("31", "month months"),
+        ("128", "gallon gallons"),
+        ("144", "gross square"),
+        ("5280", "mile miles"),
+        ("1/20", "nickel nickels"),
+        ("1/100", "cent cents penny pennies"),
+        ("1/10", "dime dimes tenth tenths cents"),
+        ("12", "dozen dozens month months year years yearly annual annually foot feet inch inches"),
+        ("16", "ounce ounces oz pound pounds lb lbs gallon gallons cup cups"),
+        ("24", "hour hours day days daily"),
+        ("30", "month months monthly day days minute minutes half"),
+        ("52", "week weeks weekly year years yearly annual annually"),
+        ("60", "minute minutes hour hours hourly second seconds"),
+        ("365", "year years yearly annual annually"),
+        (
+            "1000",
+            "thousand kilo kilogram kilograms kg kilometer kilometers km kw kilowatt kilowatts "
+            "milliliter milliliters ml gram grams liter liters meter meters",
+        ),
+        ("1/3", "third thirds"),
+        ("2/3", "third thirds"),
+        ("1/4", "quarter quarters fourth fourths"),
+        ("3/4", "quarter quarters fourth fourths"),
+    )
+}
+
+
+def implicit_numbers(text: str) -> set[sympy.Rational]:
+    """The numbers a chain may use unstated, given `text`: the factors whose unit it names,
+    and for each percentage it gives, what is left of the whole or the whole grown by it (20 %
+    off leaves 80 % or 0.8; 40 % more makes 140 % or 1.4)."""
+    tokens = tokenize(text)
+    words = {token.symbol for token in tokens if token.kind == WORD}
+    numbers = set(ALWAYS_IMPLICIT)
+    numbers |= {value for value, units in UNIT_FACTORS.items() if units & words}
+    for token, following in pairwise(tokens):
+        if token.kind == NUMBER and following.symbol in (PERCENT, "percent"):
+            try:
+                share = number_value(token)
+            except UnreadableClaim:
+                continue
+            numbers |= {100 - share, 100 + share, 1 - share / 100, 1 + share / 100}
+    return numbers
 
 
 def step_findings(step: int, text: str) -> list[Finding]:
@@ -115,18 +164,24 @@ def fraction_value(tokens: Sequence[Token], position: int) -> sympy.Rational | N
     return None
 
 
-def provenance_findings(question: str, steps: Sequence[str]) -> list[Finding]:
+def provenance_findings(
+    question: str, steps: Sequence[str], given: Sequence[str] = ()
+) -> list[Finding]:
     """A failed finding for each number an equation computes with that neither the question,
-    an earlier step, the step's own earlier text nor IMPLICIT_NUMBERS gives (a copy error, or
-    the result of a dropped step); numbers that do have a source are not reported."""
-    known = with_rescalings(stated_numbers(question)) | IMPLICIT_NUMBERS
+    an earlier step, the step's own earlier text nor `implicit_numbers` gives (a copy error, or
+    the result of a dropped step); numbers that do have a source are not reported. A unit word
+    anywhere in the question, an earlier step or the step itself lets its factor in. `given[i]`
+    is text that step i brings without prose to check (a tool's result): its numbers are known
+    from then on."""
+    known = with_rescalings(stated_numbers(question)) | implicit_numbers(question)
     findings: list[Finding] = []
     for index, text in enumerate(steps):
         read_up_to = 0
+        units = implicit_numbers(text)
         for equation in find_equations(text):
             if recompute(equation) is None:
                 continue
-            earlier = stated_numbers(text[: max(equation.start, read_up_to)])
+            earlier = stated_numbers(text[: max(equation.start, read_up_to)]) | units
             read_up_to = max(read_up_to, equation.end)
             left = equation.left
             for position, token in enumerate(left):
@@ -141,24 +196,9 @@ def provenance_findings(question: str, steps: Sequence[str]) -> list[Finding]:
                 )
                 findings.append(Finding(index, PROVENANCE, token.text, Outcome.FAILED, detail))
                 break
-        known |= with_rescalings(stated_numbers(text))
+        brought = f"{text} {given[index]}" if index < len(given) else text
+        known |= with_rescalings(stated_numbers(brought)) | implicit_numbers(brought)
     return findings
-
-
-def unused_question_numbers(question: str, steps: Sequence[str]) -> tuple[str, ...]:
-    """The numbers the question writes in digits that no step states, even rescaled as a
-    percentage: a chain that never uses a given quantity has most likely dropped a step."""
-    used: set[sympy.Rational] = set()
-    for text in steps:
-        used |= stated_numbers(text)
-    unused = []
-    for token in tokenize(question):
-        if token.kind != NUMBER or token.text in unused or len(token.text) > MAX_NUMBER_CHARS:
-            continue
-        value = number_value(token)
-        if not {value, value * 100, value / 100} & used:
-            unused.append(token.text)
-    return tuple(unused)
 
 
 def final_values(steps: Sequence[str], findings: Sequence[Finding]) -> tuple[int, list]:

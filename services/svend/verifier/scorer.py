@@ -21,9 +21,10 @@ import torch
 from torch import nn
 from transformers import PreTrainedTokenizerBase
 
-from svend.common.encoder import Encoder, Runtime, load_artifact, mean_pool
+from svend.common.encoder import ArtifactError, Encoder, Runtime, load_artifact, mean_pool
 from svend.verifier.chain import ChainText
 from svend.verifier.findings import ScorerPolicy
+from svend.verifier.structure import EVIDENCE_NAMES
 
 CALIBRATION_FILE = "calibration.json"
 ANSWER_PREFIX = "Answer: "
@@ -139,8 +140,10 @@ class StepScorer:
         threads: int = 1,
         runtime: Runtime = "torch",
         cache_dir: Path | None = None,
+        with_policy: bool = True,
     ) -> "StepScorer":
-        """Checks hashes, loads the merged encoder on `runtime`, attaches the head."""
+        """Checks hashes, loads the merged encoder on `runtime`, attaches the head and, unless
+        `with_policy` is false (when a new one is being fitted), the verdict policy."""
         artifact = load_artifact(directory, threads=threads, runtime=runtime, cache_dir=cache_dir)
         heads = StepHeads(artifact.hidden_size)
         heads.load_state_dict(artifact.head_state)
@@ -149,8 +152,13 @@ class StepScorer:
         scorer = cls(
             artifact.encoder, heads, artifact.tokenizer, calibration["temperature"], layout
         )
-        policy = calibration.get("policy")
+        policy = calibration.get("policy") if with_policy else None
         if policy:
+            if tuple(policy.get("features", ())) != EVIDENCE_NAMES:
+                raise ArtifactError(
+                    f"the verdict policy in {directory} weighs {policy.get('features')}, but "
+                    f"this verifier computes {list(EVIDENCE_NAMES)}: run make train-verifier"
+                )
             scorer.policy = ScorerPolicy(
                 policy["threshold"], tuple(policy["weights"]), policy["exact_fail_confidence"]
             )

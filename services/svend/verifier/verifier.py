@@ -9,12 +9,8 @@ from typing import TYPE_CHECKING
 from svend.common.batching import MicroBatcher
 from svend.verifier.chain import Chain, ChainText, Step, StepKind
 from svend.verifier.findings import Finding, Learned, Report, ScorerPolicy, combine
-from svend.verifier.prose import (
-    answer_finding,
-    provenance_findings,
-    step_findings,
-    unused_question_numbers,
-)
+from svend.verifier.prose import answer_finding, provenance_findings, step_findings
+from svend.verifier.structure import structure
 from svend.verifier.tool_check import ToolRunner, tool_findings
 
 if TYPE_CHECKING:
@@ -32,7 +28,15 @@ def prose_findings(question: str, steps: Sequence[Step]) -> list[Finding]:
         if step.kind in PROSE_KINDS:
             findings.extend(step_findings(index, step.text))
     texts = [step.text if step.kind in PROSE_KINDS else "" for step in steps]
-    return findings + provenance_findings(question, texts)
+    given = [tool_result_text(step) for step in steps]
+    return findings + provenance_findings(question, texts, given)
+
+
+def tool_result_text(step: Step) -> str:
+    """A tool result as text whose numbers later steps may use (the re-run checks it)."""
+    if step.tool_result is None:
+        return ""
+    return json.dumps(step.tool_result.outcome.result)
 
 
 def conclude(
@@ -48,7 +52,7 @@ def conclude(
     learned = None
     if wrong is not None:
         _, read, _ = scorer_text(chain)
-        learned = Learned(wrong, unused_question_numbers(chain.question, read))
+        learned = Learned(wrong, structure(chain.question, read, chain.answer, findings))
     checked = [*findings, *([answer] if answer else [])]
     return combine(checked, len(chain.steps), learned, policy)
 
@@ -62,7 +66,7 @@ def scorer_text(chain: Chain) -> ChainText:
         elif step.tool_call is not None:
             texts.append(f"{step.tool_call.name}({json.dumps(step.tool_call.arguments)})")
         elif step.tool_result is not None:
-            texts.append(json.dumps(step.tool_result.outcome.result))
+            texts.append(tool_result_text(step))
         else:
             texts.append("")
     return chain.question, texts, chain.answer
