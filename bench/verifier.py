@@ -2,9 +2,10 @@
 
 Starts the verifier on free ports twice (step scorer on, then SVEND_VERIFIER_SCORER_ENABLED=
 false) and sends Verify with a 6-step GSM8K-style chain, one request at a time, for p50/p99.
-The chain has no tool steps, so no tool re-runs are timed. In-process it also times the step
-scorer's forward pass (on ONNX Runtime, the default, and on torch) and the exact checks alone,
-which shows what each part costs.
+The chain has no tool steps, so no tool re-runs are timed. It times the service on its default
+runtime (ONNX Runtime with int8 weights) and on the exact float graph. In-process it also times
+the step scorer's forward pass on every runtime, and the exact checks alone, which shows what
+each part costs.
 """
 
 import argparse
@@ -18,6 +19,7 @@ from pathlib import Path
 import grpc
 import numpy as np
 
+from svend.common.settings import ENCODER_RUNTIMES
 from svend.common.v1 import reasoning_pb2
 from svend.launcher import LocalMesh, free_endpoints, free_port
 from svend.verifier.chain import Chain, Step, StepKind
@@ -105,7 +107,7 @@ def main() -> int:
     print(f"host: {os.cpu_count()} CPUs, {sys.platform}; a {len(STEPS)}-step prose chain")
     settings = VerifierSettings()
     scorer_alone: dict[str, list[float]] = {}
-    for runtime in ("onnxruntime", "torch"):
+    for runtime in ENCODER_RUNTIMES:
         scorer = StepScorer.load(
             settings.model_dir,
             threads=settings.model_threads,
@@ -121,17 +123,22 @@ def main() -> int:
         lambda: conclude(chain, prose_findings(QUESTION, chain.steps)), args.requests
     )
     for runtime, latencies in scorer_alone.items():
-        print(f"step scorer alone, {runtime:<12} (in-process)  {shown(latencies)}")
-    print(f"exact checks alone (in-process)                 {shown(exact_alone)}")
+        print(f"step scorer alone, {runtime:<16} (in-process)  {shown(latencies)}")
+    print(f"exact checks alone (in-process)                     {shown(exact_alone)}")
+    default = settings.model_runtime
     with tempfile.TemporaryDirectory(prefix="svend-bench-verifier-") as workdir:
         full = run_service(Path(workdir) / "scorer", {}, args.requests)
+        exact_graph = run_service(
+            Path(workdir) / "float", {"SVEND_VERIFIER_MODEL_RUNTIME": "onnxruntime"}, args.requests
+        )
         exact = run_service(
             Path(workdir) / "exact", {"SVEND_VERIFIER_SCORER_ENABLED": "false"}, args.requests
         )
-    print(f"Verify, exact checks + scorer (gRPC)            {shown(full)}")
-    print(f"Verify, exact checks alone (gRPC)               {shown(exact)}")
-    share = percentiles(scorer_alone["onnxruntime"])[0] / percentiles(full)[0]
-    print(f"the scorer's share of Verify's p50: {share:.0%}")
+    print(f"Verify, exact checks + scorer on {default:<16} (gRPC)  {shown(full)}")
+    print(f"Verify, exact checks + scorer on {'onnxruntime':<16} (gRPC)  {shown(exact_graph)}")
+    print(f"Verify, exact checks alone (gRPC)                          {shown(exact)}")
+    share = percentiles(scorer_alone[default])[0] / percentiles(full)[0]
+    print(f"the scorer's share of Verify's p50 ({default}): {share:.0%}")
     return 0
 
 

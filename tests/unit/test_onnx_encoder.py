@@ -127,6 +127,27 @@ def test_step_scorer_scores_the_same_on_both_runtimes() -> None:
         assert b == pytest.approx(a, abs=1e-4)
 
 
+@pytest.mark.model
+def test_int8_graph_is_cached_beside_the_exact_one_and_scores_close_to_it(tmp_path: Path) -> None:
+    chains = [
+        ("Tom has 3 apples and buys 5 more. How many now?", ["3 + 5 = 8 apples."], "8"),
+        ("A book costs $12. What do 5 cost?", ["12 * 5 = 50", "So $50."], "50"),
+    ]
+    exact = StepScorer.load(MODELS / "verifier" / "v1", runtime="onnxruntime", cache_dir=tmp_path)
+    int8 = StepScorer.load(
+        MODELS / "verifier" / "v1", runtime="onnxruntime-int8", cache_dir=tmp_path
+    )
+    [int8_graph] = tmp_path.glob("*-int8.onnx")
+    exact_graph = int8_graph.with_name(int8_graph.name.replace("-int8", ""))
+    assert sorted(tmp_path.glob("*.onnx")) == sorted([exact_graph, int8_graph])
+    assert int8_graph.stat().st_size < exact_graph.stat().st_size / 2
+    for a, b in zip(
+        exact.wrong_probabilities(chains), int8.wrong_probabilities(chains), strict=True
+    ):
+        assert b == pytest.approx(a, abs=0.1)
+        assert b != pytest.approx(a, abs=1e-6)
+
+
 def test_unknown_runtime_is_refused() -> None:
     with pytest.raises(ValueError, match="runtime"):
         SafetyModel.load(MODELS / "safety" / "v1", runtime="tensorrt")  # type: ignore[arg-type]

@@ -39,6 +39,7 @@ def verdicts(text: str) -> list[tuple[str, bool]]:
         ("12 x 5 = 60", "12 x 5 = 60"),
         ("16/80 = 20%", "16/80 = 20%"),
         ("100 - 25 = 75% are left", "100 - 25 = 75%"),
+        ("$20/hour * 35 hours/week = $700/week", "20/hour * 35 hours/week = $700"),
         ("(3/4)*100 = 75%", "(3/4)*100 = 75%"),
         ("3 * 4 is equal to 12", "3 * 4 is equal to 12"),
         ("-3 + 5 = 2", "-3 + 5 = 2"),
@@ -73,6 +74,8 @@ def test_correct_claims_hold(text: str, claim: str) -> None:
         ("1,200 + 300 = 1,600", "1,200 + 300 = 1,600"),
         ("20% of 80 is 18", "20% of 80 is 18"),
         ("100 - 25 = 70%", "100 - 25 = 70%"),
+        ("$1000/month + $500/month = $1503/month", "1000/month + $500/month = $1503"),
+        ("so $250 / $10/day = 27 days", "250 / $10/day = 27"),
         # 2.5 has an exact one-decimal form, so 2.6 is not a rounding of it.
         ("10/4 = 2.6", "10/4 = 2.6"),
         ("pi*1 = 3.15", "pi*1 = 3.15"),

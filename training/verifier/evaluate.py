@@ -1,7 +1,7 @@
 """Fit the verifier's verdict policy on validation; measure the whole verifier on GSM8K test.
 
     python -m training.verifier.evaluate --model models/verifier/v1 \\
-        --data build/verifier/train.jsonl --test build/verifier/test.jsonl
+        --data build/verifier/train.jsonl --test build/verifier/test.jsonl [--runtime R]
 
 Every number comes from the service's own code path: the exact checks of svend.verifier, the
 trained StepScorer, and svend.verifier.findings.combine. On "validation" (GSM8K train lines no
@@ -26,9 +26,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from svend.common.encoder import MANIFEST_FILE, sha256_of
+from svend.common.settings import ENCODER_RUNTIMES, EncoderRuntime
 from svend.verifier.chain import Chain, Step, StepKind
 from svend.verifier.findings import Finding, Report, ScorerPolicy, Verdict
 from svend.verifier.scorer import CALIBRATION_FILE, StepScorer
+from svend.verifier.settings import VerifierSettings
 from svend.verifier.structure import EVIDENCE_NAMES
 from svend.verifier.verifier import conclude, prose_findings
 from training.encoder import write_json
@@ -38,6 +40,8 @@ FALSE_ALARM_BUDGET = 0.09
 GRID = np.round(np.arange(0.05, 1.0, 0.005), 3)
 ECE_BINS = 10
 SCORER_BATCH = 64
+# The policy is fitted on the scores of the runtime the service runs by default.
+DEFAULT_RUNTIME: EncoderRuntime = VerifierSettings.model_fields["model_runtime"].default
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def rates(scored: list[Scored], made: list[Report]) -> tuple[float, float]:
     return float(fail[corrupted].mean()), float(fail[~corrupted].mean())
 
 
-def fit_policy(scored: list[Scored]) -> ScorerPolicy:
+def fit_policy(scored: list[Scored], runtime: str) -> ScorerPolicy:
     """The logistic model of P(wrong) over the learned evidence of the chains that pass every
     exact check, the threshold on it with the best detection whose false alarms (exact ones
     included) stay within FALSE_ALARM_BUDGET, and the precision of exact failures."""
@@ -114,7 +118,7 @@ def fit_policy(scored: list[Scored]) -> ScorerPolicy:
             best = (float(detection), float(threshold))
     weights = tuple(round(float(w), 6) for w in [*model.coef_[0], model.intercept_[0]])
     precision = round(float(corrupted[exact_failed].mean()), 4)
-    return ScorerPolicy(best[1], weights, precision)
+    return ScorerPolicy(best[1], weights, precision, runtime)
 
 
 def expected_calibration_error(confidence: np.ndarray, right: np.ndarray) -> float:
@@ -204,13 +208,17 @@ def step_auroc(scored: list[Scored]) -> float:
 
 
 def evaluate(
-    model_dir: Path, validation: list[dict[str, Any]], test: list[dict[str, Any]]
+    model_dir: Path,
+    validation: list[dict[str, Any]],
+    test: list[dict[str, Any]],
+    runtime: EncoderRuntime = DEFAULT_RUNTIME,
 ) -> dict[str, Any]:
-    """Fit the policy on validation, write it into the artifact, measure on test."""
-    scorer = StepScorer.load(model_dir, threads=2, with_policy=False)
-    print(f"scoring {len(validation)} validation chains", flush=True)
+    """Fit the policy on validation scores from `runtime`, write it into the artifact, measure
+    on test."""
+    scorer = StepScorer.load(model_dir, threads=2, runtime=runtime, with_policy=False)
+    print(f"scoring {len(validation)} validation chains on {runtime}", flush=True)
     val_scored = score(validation, scorer)
-    policy = fit_policy(val_scored)
+    policy = fit_policy(val_scored, runtime)
     print(f"policy: {policy}", flush=True)
     calibration_path = model_dir / CALIBRATION_FILE
     calibration = json.loads(calibration_path.read_text())
@@ -218,6 +226,7 @@ def evaluate(
         "threshold": policy.threshold,
         "weights": list(policy.weights),
         "exact_fail_confidence": policy.exact_fail_confidence,
+        "runtime": policy.runtime,
         "features": list(EVIDENCE_NAMES),
         "fitted_on": f"validation ({len(validation)} chains), false alarms <= {FALSE_ALARM_BUDGET}",
     }
@@ -254,10 +263,12 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     ]
 
 
-def finish(model_dir: Path, data: Path, test: Path) -> dict[str, Any]:
+def finish(
+    model_dir: Path, data: Path, test: Path, runtime: EncoderRuntime = DEFAULT_RUNTIME
+) -> dict[str, Any]:
     """Evaluate, then record metrics and the new calibration hash in the manifest."""
     validation = [r for r in read_jsonl(data) if r["split"] == "validation"]
-    metrics = evaluate(model_dir, validation, read_jsonl(test))
+    metrics = evaluate(model_dir, validation, read_jsonl(test), runtime)
     manifest_path = model_dir / MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text())
     manifest["files"][CALIBRATION_FILE] = sha256_of(model_dir / CALIBRATION_FILE)
@@ -274,8 +285,14 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=Path("models/verifier/v1"))
     parser.add_argument("--data", type=Path, default=Path("build/verifier/train.jsonl"))
     parser.add_argument("--test", type=Path, default=Path("build/verifier/test.jsonl"))
+    parser.add_argument(
+        "--runtime",
+        choices=ENCODER_RUNTIMES,
+        default=DEFAULT_RUNTIME,
+        help="encoder runtime whose scores the policy is fitted on (the service's default)",
+    )
     args = parser.parse_args()
-    metrics = finish(args.model, args.data, args.test)
+    metrics = finish(args.model, args.data, args.test, args.runtime)
     print(json.dumps({k: metrics[k] for k in ("policy", "test")}, indent=2))
     print(
         "exact checks only:",

@@ -47,6 +47,12 @@ def load_scorer(settings: VerifierSettings) -> tuple["StepScorer | None", Scorer
             "calibration; run make train-verifier to the end"
         )
     policy = scorer.policy
+    if policy.runtime != settings.model_runtime:
+        log.warning(
+            "the verdict policy was fitted on %s scores; %s scores differ by a few hundredths",
+            policy.runtime,
+            settings.model_runtime,
+        )
     if settings.scorer_threshold is not None:
         policy = dataclasses.replace(policy, threshold=settings.scorer_threshold)
     return scorer, policy

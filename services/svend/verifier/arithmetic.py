@@ -535,6 +535,7 @@ def _drop_units(tokens: list[Token]) -> list[Token]:
     A unit is at most MAX_UNIT_TOKENS words, maybe with '/word' or 'per word', written after a
     space ('2x' is not '2 units'); it is dropped only when an operator, '=' or a times-'x'
     followed by a number comes right after it, so prose between quantities is never bridged.
+    A rate unit written against its number ('$1000/month') is dropped wherever it stands.
     """
     result: list[Token] = []
     index = 0
@@ -544,6 +545,8 @@ def _drop_units(tokens: list[Token]) -> list[Token]:
         index += 1
         if token.kind != NUMBER:
             continue
+        while _is_rate_unit(tokens, index):
+            index += 2
         end = index
         while end < len(tokens) and end - index < MAX_UNIT_TOKENS:
             current = tokens[end]
@@ -578,6 +581,19 @@ def _drop_units(tokens: list[Token]) -> list[Token]:
         ):
             index = end
     return result
+
+
+def _is_rate_unit(tokens: Sequence[Token], index: int) -> bool:
+    """Whether '/word' written against a number starts at `index` ('$1000/month'): a unit,
+    never a division, wherever it stands."""
+    return (
+        index + 1 < len(tokens)
+        and tokens[index].symbol == DIVIDE
+        and not tokens[index].space_before
+        and tokens[index + 1].kind == WORD
+        and tokens[index + 1].symbol != "x"
+        and not tokens[index + 1].space_before
+    )
 
 
 def _equations_in(text: str) -> Iterator[Equation]:

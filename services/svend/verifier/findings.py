@@ -98,6 +98,8 @@ class ScorerPolicy:
     weights: tuple[float, ...]
     # The share of validation chains failed by an exact check that really were wrong.
     exact_fail_confidence: float = FAIL_CONFIDENCE
+    # The encoder runtime whose scores it was fitted on (svend.common.settings.EncoderRuntime).
+    runtime: str = "onnxruntime"
 
 
 def logit(probability: float) -> float:

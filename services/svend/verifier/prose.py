@@ -50,33 +50,33 @@ ALWAYS_IMPLICIT = frozenset(
 UNIT_FACTORS: dict[sympy.Rational, frozenset[str]] = {
     sympy.Rational(text): frozenset(words.split())
     for text, words in (
+        ("1/100", "cent cents penny pennies"),
+        ("1/20", "nickel nickels"),
+        ("1/10", "dime dimes tenth tenths cents"),
+        ("1/4", "quarter quarters fourth fourths"),
+        ("1/3", "third thirds"),
+        ("2/3", "third thirds"),
+        ("3/4", "quarter quarters fourth fourths"),
         ("5", "nickel nickels weekday weekdays"),
         ("7", "week weeks weekly"),
         ("8", "gallon gallons pint pints"),
-        ("25", "quarter quarters"),
-        ("31", "month months"),
-        ("128", "gallon gallons"),
-        ("144", "gross square"),
-        ("5280", "mile miles"),
-        ("1/20", "nickel nickels"),
-        ("1/100", "cent cents penny pennies"),
-        ("1/10", "dime dimes tenth tenths cents"),
         ("12", "dozen dozens month months year years yearly annual annually foot feet inch inches"),
         ("16", "ounce ounces oz pound pounds lb lbs gallon gallons cup cups"),
         ("24", "hour hours day days daily"),
+        ("25", "quarter quarters"),
         ("30", "month months monthly day days minute minutes half"),
+        ("31", "month months"),
         ("52", "week weeks weekly year years yearly annual annually"),
         ("60", "minute minutes hour hours hourly second seconds"),
+        ("128", "gallon gallons"),
+        ("144", "gross square"),
         ("365", "year years yearly annual annually"),
         (
             "1000",
             "thousand kilo kilogram kilograms kg kilometer kilometers km kw kilowatt kilowatts "
             "milliliter milliliters ml gram grams liter liters meter meters",
         ),
-        ("1/3", "third thirds"),
-        ("2/3", "third thirds"),
-        ("1/4", "quarter quarters fourth fourths"),
-        ("3/4", "quarter quarters fourth fourths"),
+        ("5280", "mile miles"),
     )
 }
 

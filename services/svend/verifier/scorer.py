@@ -160,7 +160,10 @@ class StepScorer:
                     f"this verifier computes {list(EVIDENCE_NAMES)}: run make train-verifier"
                 )
             scorer.policy = ScorerPolicy(
-                policy["threshold"], tuple(policy["weights"]), policy["exact_fail_confidence"]
+                policy["threshold"],
+                tuple(policy["weights"]),
+                policy["exact_fail_confidence"],
+                policy["runtime"],
             )
         return scorer
 

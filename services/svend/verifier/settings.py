@@ -5,7 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from svend.common.settings import EncoderServiceSettings
+from svend.common.settings import EncoderRuntime, EncoderServiceSettings
 from svend.mesh import default_address
 
 # The committed artifact in a source checkout; images set SVEND_VERIFIER_MODEL_DIR.
@@ -52,6 +52,12 @@ class VerifierSettings(EncoderServiceSettings):
         le=1,
         description="The scorer's P(wrong) from which a step fails the chain; unset: the "
         "threshold chosen on the validation split, from the model's calibration.",
+    )
+    model_runtime: EncoderRuntime = Field(
+        "onnxruntime-int8",
+        description="Runtime of the step scorer's forward pass: onnxruntime-int8 (the fastest "
+        "on a CPU; the committed policy was fitted on its scores), onnxruntime or torch "
+        "(exact float scores, a few hundredths off the policy's).",
     )
     max_batch: int = Field(
         16, ge=1, le=1024, description="Most chains scored together in one forward pass."
