@@ -316,3 +316,24 @@ async def test_without_a_token_count_only_the_character_limit_cuts() -> None:
     shown = backend.seen[-1][-1]["content"]
     assert shown.endswith("…(truncated)")
     assert "to fit the context" not in shown
+
+
+async def test_a_question_that_fills_the_context_ends_the_chain_before_any_turn() -> None:
+    backend = ScriptedBackend("Answer: 7")
+    engine = reasoner(backend, context_tokens=1024)
+    chain = await engine.reason("What is 12 * 7? " + "x" * 5_000, ChainLimits(4, 100))
+    assert chain.stop_reason == StopReason.CONTEXT_FULL
+    assert backend.seen == []
+    assert chain.answer == ""
+
+
+async def test_a_turn_generates_no_more_than_the_context_leaves() -> None:
+    backend = ScriptedBackend("Answer: 7")
+    engine = reasoner(backend, context_tokens=1024)
+    opening = await engine.opening("")
+    query = "x" * (4 * (1024 - 200) - sum(len(m["content"]) for m in opening))
+    chain = await engine.reason(query, ChainLimits(4, 500))
+    room = 1024 - backend.count_tokens(backend.seen[0])
+    assert 32 < room < 500
+    assert backend.requests[0]["max_new_tokens"] == room
+    assert chain.stop_reason == StopReason.ANSWER

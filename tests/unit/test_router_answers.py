@@ -1,7 +1,7 @@
 """Rendering direct tool answers and the deep path's verifier-weighted vote."""
 
-from svend.common.v1 import verification_pb2
-from svend.router.answers import render_tool_answer, vote_weight, weighted_vote
+from svend.common.v1 import reasoning_pb2, verification_pb2
+from svend.router.answers import render_tool_answer, unanswered, vote_weight, weighted_vote
 
 Verdict = verification_pb2.Verdict
 
@@ -42,3 +42,10 @@ def test_equal_values_written_differently_are_one_group() -> None:
     assert len(tallies) == 2
     assert tallies["42"] == 1.0
     assert best in (0, 1)
+
+
+def test_a_chain_without_an_answer_says_why() -> None:
+    context_full = unanswered(reasoning_pb2.StopReason.STOP_REASON_CONTEXT_FULL)
+    assert context_full.startswith("No answer: the question and the work so far filled")
+    assert "model turns" in unanswered(reasoning_pb2.StopReason.STOP_REASON_STEP_LIMIT)
+    assert "the reasoner stopped" in unanswered(reasoning_pb2.StopReason.STOP_REASON_UNSPECIFIED)

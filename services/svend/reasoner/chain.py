@@ -21,6 +21,7 @@ class StopReason(enum.Enum):
     STEP_LIMIT = "STEP_LIMIT"
     TOKEN_BUDGET = "TOKEN_BUDGET"
     DEADLINE = "DEADLINE"
+    CONTEXT_FULL = "CONTEXT_FULL"
 
 
 class ToolErrorCode(enum.Enum):

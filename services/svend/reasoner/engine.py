@@ -39,6 +39,8 @@ from svend.reasoner.toolbox import Tools, result_payload
 STOP_STRINGS = ("<tool_response>",)
 # Context kept free after a tool result, for the model's next turn to answer in.
 NEXT_TURN_TOKENS = 256
+# Fewer tokens than this left in the context budget end the chain: no turn fits.
+MIN_TURN_TOKENS = 32
 
 ChainEvent = Step | Chain
 
@@ -79,22 +81,39 @@ class ChainRun:
         self.answer = ""
         self.stop = StopReason.STEP_LIMIT
         self.done = False
+        # Tokens the context budget has left for the next turn (None: the backend cannot
+        # count), and how many messages that was counted on.
+        self.room: int | None = None
+        self.counted = 0
 
     @property
     def budget(self) -> int:
-        """Tokens the next turn may generate."""
-        return self.limits.max_new_tokens - self.state.tokens
+        """Tokens the next turn may generate: what the token budget and the context leave."""
+        left = self.limits.max_new_tokens - self.state.tokens
+        return left if self.room is None else min(left, self.room)
 
-    def ready(self) -> bool:
+    async def ready(self) -> bool:
         """Whether another model turn may run; otherwise the chain is done, with its reason."""
         if not self.done:
+            await self.measure_room()
             if self.turns >= self.limits.max_steps:
                 self.finish(StopReason.STEP_LIMIT)
+            elif self.room is not None and self.room < MIN_TURN_TOKENS:
+                self.finish(StopReason.CONTEXT_FULL)
             elif self.budget <= 0:
                 self.finish(StopReason.TOKEN_BUDGET)
             elif self.reasoner.deadline_near():
                 self.finish(StopReason.DEADLINE)
         return not self.done
+
+    async def measure_room(self) -> None:
+        """Count the conversation (once per change) against the context budget."""
+        if self.counted == len(self.messages):
+            return
+        backend = self.reasoner.ready_backend()
+        used = await asyncio.to_thread(backend.count_tokens, list(self.messages))
+        self.counted = len(self.messages)
+        self.room = None if used is None else self.reasoner.context_tokens - used
 
     def finish(self, reason: StopReason) -> None:
         self.stop = reason
@@ -201,7 +220,7 @@ class Reasoner:
         backend = self.ready_backend()
         opening = await self.opening(query)
         runs = [ChainRun(self, list(opening), limits) for _ in range(n)]
-        while live := [run for run in runs if run.ready()]:
+        while live := [run for run in runs if await run.ready()]:
             generations = await backend.generate_batch(
                 [run.messages for run in live],
                 max_new_tokens=[run.budget for run in live],
@@ -218,7 +237,7 @@ class Reasoner:
         """Yield each step as it is produced, then the Chain."""
         backend = self.ready_backend()
         run = ChainRun(self, await self.opening(query), limits)
-        while run.ready():
+        while await run.ready():
             (generation,) = await backend.generate(
                 run.messages,
                 max_new_tokens=run.budget,

@@ -12,6 +12,23 @@ StepKind = reasoning_pb2.StepKind
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
+StopReason = reasoning_pb2.StopReason
+# Why a reasoning chain ended without an answer, as the caller reads it.
+UNANSWERED = {
+    StopReason.STOP_REASON_STEP_LIMIT: "the reasoner used all its model turns",
+    StopReason.STOP_REASON_TOKEN_BUDGET: "the reasoner spent its token budget",
+    StopReason.STOP_REASON_DEADLINE: "the reasoner ran out of time before the deadline",
+    StopReason.STOP_REASON_CONTEXT_FULL: "the question and the work so far filled the model's "
+    "context",
+}
+
+
+def unanswered(stop_reason: int) -> str:
+    """The answer of a chain that ended without one: why, so it is never silently empty."""
+    why = UNANSWERED.get(stop_reason, "the reasoner stopped")
+    return f"No answer: {why} before reaching a final answer. The steps show how far it got."
+
+
 def describe_call(tool: str, arguments: dict[str, Any]) -> str:
     rendered = ", ".join(f"{key}={json.dumps(value)}" for key, value in arguments.items())
     return f"{tool}({rendered})"

@@ -33,6 +33,7 @@ from svend.common.v1 import reasoning_pb2, safety_pb2, tool_pb2, verification_pb
 from svend.router.answers import (
     describe_call,
     render_tool_answer,
+    unanswered,
     vote_weight,
     weighted_vote,
 )
@@ -340,7 +341,7 @@ class Router:
                 raise downstream_failure("the reasoner", error) from None
         response.steps.extend(chain.steps)
         response.tool_calls.extend(chain.tool_calls)
-        response.answer = chain.answer
+        response.answer = chain.answer or unanswered(chain.stop_reason)
         response.final_value = chain.final_value
         with timer.stage("verify"):
             response.verification.CopyFrom(await self._verify(query, chain.steps, chain.answer))
@@ -396,7 +397,7 @@ class Router:
         chain = chains[best]
         response.steps.extend(chain.steps)
         response.tool_calls.extend(chain.tool_calls)
-        response.answer = chain.answer
+        response.answer = chain.answer or unanswered(chain.stop_reason)
         response.final_value = chain.final_value
         response.verification.CopyFrom(verifications[best])
         summary = ", ".join(f"{value}: {weight:.2f}" for value, weight in tallies.items())
