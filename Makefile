@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROTO_FILES := $(shell find protos -name '*.proto')
-LLAMA_STAMP := $(VENV)/.llama-cpp
+LLAMA_STAMP := $(VENV)/.llama-cpp-0.3.36-no-amx
 PROTO_STAMP := services/svend/common/v1/.generated
 DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
@@ -34,9 +34,17 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # llama.cpp's OpenAI-compatible server, which the openai backend's tests talk to; pip builds it
-# from source (about five minutes on 2 cores), so only the tests ask for it.
+# from source (about five minutes on 2 cores), so only the tests ask for it. It is built for this
+# CPU without ggml's AMX kernels: on virtualized Sapphire Rapids hosts they segfault at the first
+# inference (ggml-org/llama.cpp#20824). A build made without these flags is
+# replaced, and pip's cache is bypassed so that such a wheel is never reused.
+LLAMA_CMAKE_ARGS := -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+  -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' \
+  -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'
 $(LLAMA_STAMP): $(STAMP)
-	$(BIN)/pip install -q 'llama-cpp-python[server]==0.3.36'
+	$(BIN)/pip uninstall -q -y llama-cpp-python
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir \
+	  'llama-cpp-python[server]==0.3.36'
 	touch $@
 
 $(PROTO_STAMP): $(PROTO_FILES) $(STAMP) scripts/gen_protos.py

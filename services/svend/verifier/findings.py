@@ -7,7 +7,7 @@ of checks plug in without touching the others.
 
 - FAIL when an exact check fails (first_error_step: the first failed step). Otherwise, with
   learned evidence, a logistic model of it (the step scorer's P(wrong) of the worst step, of
-  the answer and on average, and the structure of svend.verifier.structure) gives
+  the answer and on average, and how the chain hangs together: svend.verifier.structure) gives
   P(the chain is wrong); at or above the policy's threshold the chain FAILs at the segment the
   scorer suspects most.
 - PASS when nothing failed and at least one exact check passed; UNVERIFIED when nothing could
