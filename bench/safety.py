@@ -3,8 +3,9 @@
 Starts the safety service twice on free ports (classifier on, then SVEND_SAFETY_CLASSIFIER_ENABLED
 =false) and sends CheckInput with a 128-token prompt: one request at a time for p50/p99, then 32
 concurrent clients for throughput (where micro-batching groups the forward passes). Also times
-the model's forward pass alone, in-process, at batch 1, on ONNX Runtime (the service's default)
-and on torch, for the 128-token prompt and for a short question like the quick path's.
+the model's forward pass alone, in-process, at batch 1, on every encoder runtime (ONNX Runtime,
+the service's default; its int8 graph; torch), for the 128-token prompt and for a short question
+like the quick path's.
 """
 
 import argparse
@@ -18,6 +19,7 @@ from pathlib import Path
 import grpc
 import numpy as np
 
+from svend.common.settings import ENCODER_RUNTIMES
 from svend.launcher import LocalMesh, free_endpoints, free_port
 from svend.safety.model import SafetyModel
 from svend.safety.settings import SafetySettings
@@ -93,7 +95,7 @@ def run_service(workdir: Path, extra_env: dict[str, str], requests: int) -> None
 def forward_pass(requests: int) -> None:
     settings = SafetySettings()
     print("classifier forward pass alone, batch 1 (in-process)")
-    for runtime in ("onnxruntime", "torch"):
+    for runtime in ENCODER_RUNTIMES:
         model = SafetyModel.load(
             settings.model_dir,
             threads=settings.model_threads,
@@ -109,7 +111,7 @@ def forward_pass(requests: int) -> None:
                 started = time.perf_counter()
                 model.predict([prompt], "input")
                 latencies.append(time.perf_counter() - started)
-            print(f"  {runtime:<12} {tokens:>3} tokens   {percentiles(latencies)}")
+            print(f"  {runtime:<16} {tokens:>3} tokens   {percentiles(latencies)}")
 
 
 def main() -> int:
