@@ -337,3 +337,22 @@ async def test_a_turn_generates_no_more_than_the_context_leaves() -> None:
     assert 32 < room < 500
     assert backend.requests[0]["max_new_tokens"] == room
     assert chain.stop_reason == StopReason.ANSWER
+
+
+class TimingOutTools(ScriptedTools):
+    """Every call runs past the tools service's limit."""
+
+    async def call(self, call: ToolCall) -> ToolResult:
+        self.calls.append(call)
+        error = ToolError(ToolErrorCode.TIMEOUT, "symbolic_math took longer than 10 s")
+        return ToolResult(call.id, call.name, False, error=error)
+
+
+async def test_a_tool_that_times_out_is_told_to_the_model_and_the_chain_goes_on() -> None:
+    backend = ScriptedBackend(CALL_12_BY_7, "The tool timed out; 12 * 7 is 84. Answer: 84")
+    chain = await reasoner(backend, TimingOutTools()).reason("q", ChainLimits(4, 200))
+    (result,) = [step for step in chain.steps if step.kind == StepKind.TOOL_RESULT]
+    assert "TIMEOUT" in result.text and "longer than 10 s" in result.text
+    assert "TIMEOUT" in backend.seen[-1][-1]["content"]
+    assert chain.stop_reason == StopReason.ANSWER
+    assert chain.final_value == "84"
