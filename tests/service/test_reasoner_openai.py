@@ -18,7 +18,9 @@ from svend.reasoner.openai_backend import OpenAIBackend
 from svend.reasoner.settings import ReasonerSettings
 from svend.reasoner.v1 import reasoner_pb2, reasoner_pb2_grpc
 
-pytestmark = pytest.mark.llamacpp
+# The module's async tests run in their own event loop, closed when the module ends, so the
+# OpenAI clients and streams they leave behind never share a loop with later gRPC tests.
+pytestmark = [pytest.mark.llamacpp, pytest.mark.asyncio(loop_scope="module")]
 MODEL = "smollm2"
 HELLO = [
     {"role": "system", "content": "You are a terse assistant."},
