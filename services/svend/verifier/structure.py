@@ -124,16 +124,17 @@ def unused_results(steps: Sequence[str], answer: str, findings: Sequence[Finding
     if not results:
         return []
     last = max(results)
-    unused = []
-    for step, value in sorted(results.items()):
-        if step == last:
-            continue
-        later = stated_numbers(answer)
-        for text in steps[step + 1 :]:
-            later |= stated_numbers(text)
-        if value not in with_rescalings(later):
-            unused.append(str(value))
-    return unused
+    # stated_after[i]: the numbers the answer and the steps after step i state, read once each.
+    stated_after: list[set[sympy.Rational]] = [set()] * len(steps)
+    later = stated_numbers(answer)
+    for index in range(len(steps) - 1, -1, -1):
+        stated_after[index] = later
+        later = later | stated_numbers(steps[index])
+    return [
+        str(value)
+        for step, value in sorted(results.items())
+        if step != last and value not in with_rescalings(stated_after[step])
+    ]
 
 
 def asking_sentence(question: str) -> str:
