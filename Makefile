@@ -11,7 +11,7 @@ DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
 .PHONY: setup system-deps protos run up down status test lint format bench train-safety \
-	train-verifier train-reasoner clean
+	train-verifier train-reasoner eval-reasoner clean
 
 setup: $(STAMP) $(PROTO_STAMP)
 
@@ -102,12 +102,21 @@ train-verifier: setup
 
 # Plays 23,000 tool-use conversations through the reasoner's loop with the real tools
 # (training/reasoner/data.py, about 2 minutes), then fine-tunes SmolLM2 with LoRA into
-# models/reasoner/v1 within the config's 55-minute budget on 2 CPU cores.
+# models/reasoner/v1 on the first 600 (what 2 CPU cores get through in the config's 52-minute
+# budget, so the learning rate's decay ends with it).
 train-reasoner: setup
 	$(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
 	$(BIN)/python -m training.reasoner.train --config smollm2-cpu \
 	  --data build/reasoner/traces.train.jsonl --validation build/reasoner/traces.validation.jsonl \
-	  --out models/reasoner/v1
+	  --max-examples 600 --out models/reasoner/v1
+
+# Asks 100 held-out questions through /v1/ask on the standard path of two meshes side by side,
+# the untuned SmolLM2 and the adapter, then the first 100 GSM8K test problems of the adapter's.
+eval-reasoner: setup
+	test -f build/reasoner/traces.held_out.jsonl || \
+	  $(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
+	$(BIN)/python -m training.reasoner.evaluate --held-out build/reasoner/traces.held_out.jsonl \
+	  --adapter models/reasoner/v1 --limit 100 --gsm8k ../shared/data/gsm8k/test.jsonl
 
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \

@@ -118,8 +118,14 @@ def test_kubernetes_objects_are_valid(
         kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
 
 
-# Settings a cluster overlay adds on purpose: production's model offers every tool.
-OVERLAY_ONLY_ENV = {("k8s/overlays/production", "reasoner"): {"SVEND_REASONER_TOOLS_OFFERED"}}
+# Settings a cluster overlay adds on purpose: production's model is offered every tool, listed
+# as Qwen reads them.
+OVERLAY_ONLY_ENV = {
+    ("k8s/overlays/production", "reasoner"): {
+        "SVEND_REASONER_TOOLS_OFFERED",
+        "SVEND_REASONER_TOOL_LISTING",
+    }
+}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -3,7 +3,13 @@
 import pytest
 
 from svend.reasoner.parsing import final_value, parse_turn
-from svend.reasoner.prompting import system_prompt, with_tool_responses
+from svend.reasoner.prompting import (
+    SUMMARY_CHARS,
+    function_spec,
+    summary,
+    system_prompt,
+    with_tool_responses,
+)
 
 
 def test_text_and_several_calls_are_separated() -> None:
@@ -99,6 +105,35 @@ def test_system_prompt_lists_tools_in_hermes_format() -> None:
     assert "<tool_call>" in prompt
     assert "No tools" in system_prompt(None)
     assert "<tools>" not in system_prompt(None)
+
+
+def test_compact_listing_gives_one_line_a_tool_with_its_arguments() -> None:
+    description = (
+        'Convert a quantity between physical units with Pint, e.g. value=5, from_unit="km". '
+        "Temperatures are absolute."
+    )
+    parameters = {
+        "type": "object",
+        "properties": {
+            "value": {"type": "number", "description": "The magnitude."},
+            "mode": {"type": "string", "enum": ["exact", "rounded"]},
+            "to_unit": {"type": "string"},
+        },
+        "required": ["value", "to_unit"],
+    }
+    prompt = system_prompt([function_spec("unit_convert", description, parameters)], "compact")
+    assert (
+        "- unit_convert(value*, mode=exact|rounded, to_unit*): Convert a quantity between "
+        'physical units with Pint, e.g. value=5, from_unit="km"'
+    ) in prompt.splitlines()
+    assert "Temperatures" not in prompt and "<tools>" not in prompt
+    assert "<tool_call>" in prompt
+
+
+def test_a_long_summary_is_cut_at_a_clause_boundary() -> None:
+    cut = summary("Molar mass of a formula, " + "with a clause, " * 20 + "and more.")
+    assert len(cut) <= SUMMARY_CHARS + 2
+    assert cut.endswith(", with a clause …")
 
 
 def test_tool_messages_render_as_merged_tool_responses() -> None:

@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from training.reasoner.data import FAMILY_WEIGHTS, SPLITS, TASKS, Builder, build, split_sizes
+from training.reasoner.data import (
+    DEFAULT_LISTING,
+    DEFAULT_OFFER,
+    FAMILY_WEIGHTS,
+    SPLITS,
+    TASKS,
+    Builder,
+    build,
+    split_sizes,
+)
 from training.reasoner.phrasing import Pool, Span
 from training.reasoner.replay import (
     MAX_TOOL_RESULT_CHARS,
@@ -35,7 +44,7 @@ SEED = 0
 
 @pytest.fixture(scope="module")
 def bench() -> Iterator[ToolBench]:
-    opened = ToolBench.open()
+    opened = ToolBench.open(DEFAULT_LISTING)
     yield opened
     opened.close()
 
@@ -103,15 +112,15 @@ def test_the_system_prompt_lists_the_offered_tools_only(
 ) -> None:
     for trace in traces:
         offered = trace["tools_offered"]
-        assert len(offered) <= 2
+        # In the tools service's order, as the reasoner lists them.
+        assert offered == [name for name in bench.tool_names() if name in offered]
+        assert set(offered) == set(DEFAULT_OFFER) & set(bench.tool_names()) or len(offered) <= 3
         assert trace["tool"] is None or trace["tool"] in offered
         specs = [bench.spec(name) for name in offered]
-        assert trace["messages"][0] == {"role": "system", "content": system_prompt(specs)}
-        listed = re.findall(
-            r'^\{"type": "function", "function": \{"name": "(\w+)"',
-            trace["messages"][0]["content"],
-            re.MULTILINE,
-        )
+        prompt = system_prompt(specs, DEFAULT_LISTING)
+        assert trace["messages"][0] == {"role": "system", "content": prompt}
+        assert trace["tool_listing"] == DEFAULT_LISTING == "compact"
+        listed = re.findall(r"^- (\w+)\(", prompt, re.MULTILINE)
         assert listed == offered
 
 

@@ -25,7 +25,7 @@ from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 from svend.common.encoder import sha256_of
 from svend.reasoner.backends import ModelFileError, check_adapter, locate_weights, with_adapter
 from svend.reasoner.prompting import system_prompt
-from svend.reasoner.settings import SMOLLM2_SHA256
+from svend.reasoner.settings import SMOLLM2_SHA256, ReasonerSettings
 
 CONVERSATION = [
     {"role": "system", "content": system_prompt(None)},
@@ -73,7 +73,7 @@ def tiny_llama(vocab_size: int) -> LlamaForCausalLM:
 @pytest.fixture
 def data(tokenizer: AutoTokenizer, tmp_path: Path) -> Encoded:
     path = tmp_path / "traces.jsonl"
-    lines = [json.dumps({"messages": CONVERSATION})] * 4
+    lines = [json.dumps({"messages": CONVERSATION, "tool_listing": "compact"})] * 4
     path.write_text("\n".join(lines) + "\n")
     return read_conversations(path, tokenizer, max_tokens=4096, limit=None)
 
@@ -93,10 +93,24 @@ def test_long_conversations_are_left_out_and_counted(
 ) -> None:
     path = tmp_path / "traces.jsonl"
     long = [*CONVERSATION[:1], {"role": "user", "content": "word " * 3000}, *CONVERSATION[2:]]
-    path.write_text(json.dumps({"messages": CONVERSATION}) + "\n" + json.dumps({"messages": long}))
+    records = [
+        {"messages": messages, "tool_listing": "compact"} for messages in (CONVERSATION, long)
+    ]
+    path.write_text("\n".join(map(json.dumps, records)))
     encoded = read_conversations(path, tokenizer, max_tokens=2048, limit=None)
     assert (encoded.records, len(encoded.examples), encoded.too_long) == (2, 1, 1)
     assert encoded.sha256 == sha256_of(path)
+    assert encoded.tool_listing == "compact"
+
+
+def test_conversations_that_list_the_tools_differently_are_refused(
+    tokenizer: AutoTokenizer, tmp_path: Path
+) -> None:
+    path = tmp_path / "traces.jsonl"
+    records = [{"messages": CONVERSATION, "tool_listing": "compact"}, {"messages": CONVERSATION}]
+    path.write_text("\n".join(map(json.dumps, records)))
+    with pytest.raises(SystemExit, match="list the tools in 2 ways"):
+        read_conversations(path, tokenizer, max_tokens=2048, limit=None)
 
 
 def test_trains_checkpoints_resumes_and_writes_the_artifact(
@@ -119,7 +133,11 @@ def test_trains_checkpoints_resumes_and_writes_the_artifact(
     assert [r["step"] for r in logged if "loss" in r] == [1, 2, 3, 4]  # 1-2 not trained again
 
     out = tmp_path / "artifact"
-    manifest = {"base": {"sha256": SMOLLM2_SHA256}, "metrics": metrics}
+    manifest = {
+        "base": {"sha256": SMOLLM2_SHA256},
+        "data": {"tool_listing": "compact"},
+        "metrics": metrics,
+    }
     write_artifact(model, out, manifest, "SmolLM2-135M-Instruct")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["files"] == {name: sha256_of(out / name) for name in manifest["files"]}
@@ -127,20 +145,22 @@ def test_trains_checkpoints_resumes_and_writes_the_artifact(
     assert adapter_config["base_model_name_or_path"] == "SmolLM2-135M-Instruct"
 
     # What the reasoner's transformers backend does with SVEND_REASONER_ADAPTER_DIR.
-    check_adapter(out, SMOLLM2_SHA256)
+    check_adapter(out, ReasonerSettings(tool_listing="compact"))
     ids = torch.tensor([data.examples[0]["input_ids"][:32]])
     before = tiny_llama(len(tokenizer))(input_ids=ids).logits
     tuned = with_adapter(tiny_llama(len(tokenizer)), out)
     assert not isinstance(tuned, PeftModel)  # merged: generation costs what the base costs
     assert not torch.allclose(tuned(input_ids=ids).logits, before)
     with pytest.raises(ModelFileError, match="trained on weights"):
-        check_adapter(out, "0" * 64)
+        check_adapter(out, ReasonerSettings(model_sha256="0" * 64))
+    with pytest.raises(ModelFileError, match="SVEND_REASONER_TOOL_LISTING=compact"):
+        check_adapter(out, ReasonerSettings(tool_listing="hermes"))
     (out / "adapter_model.safetensors").write_bytes(b"tampered")
     with pytest.raises(ModelFileError, match="sha256"):
-        check_adapter(out, SMOLLM2_SHA256)
+        check_adapter(out, ReasonerSettings())
     (out / "manifest.json").unlink()
     with pytest.raises(ModelFileError, match=r"no manifest\.json"):
-        check_adapter(out, SMOLLM2_SHA256)
+        check_adapter(out, ReasonerSettings())
 
 
 def test_time_budget_stops_with_a_checkpoint(

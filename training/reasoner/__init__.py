@@ -9,7 +9,8 @@ traces per family and split. On the 2-core development machine, --count 20000 (2
 
 One line per trace: `messages` is the conversation exactly as the reasoner hands it to a chat
 template without a tool role (SmolLM2's): the system prompt of `prompting.system_prompt` listing
-only `tools_offered`, the question, an assistant turn with a short thought and a
+only `tools_offered` (in the reasoner's default tool listing, or --tool-listing), the question,
+an assistant turn with a short thought and a
 `<tool_call>{"name": …, "arguments": …}</tool_call>` block, the tool's result as a user turn of
 `<tool_response>` blocks, and a final assistant turn ending in the line
 `Answer: <final value>`. Nothing is rendered here: each trace is played through
@@ -23,16 +24,17 @@ Machine-readable fields: `family`, `task` (family.kind), `template` (task.t<i> f
 phrasings, task.h<i> for held-out ones), `tool` (null for no-tool traces),
 `expected_arguments`, `mistaken_arguments` (the failing first call of a correction trace, else
 null), `final_value` (the text after "Answer: "), `values` (every number or pick drawn, by
-slot), `tools_offered` and `split`.
+slot), `tools_offered`, `tool_listing` and `split`.
 
 Families: math (symbolic_math: solve, diff, integrate, simplify, factor, evaluate, gcd/lcm,
 isprime, limit, det, summation), units (unit_convert, plus correction traces where "F"/"C" is
 read as farad/coulomb, the tool's error comes back and the model retries with degF/degC),
 chemistry (molecular_weight, reaction_balance, stoichiometry, ph), physics (kinematics,
 thermodynamics, circuits), logic (logic_solver), code (execute_python) and no_tool (greetings,
-concepts, facts; answered directly even when tools are offered). A tool trace offers its tool
-and, half the time, one distractor; a no-tool trace offers nothing, the reasoner's default
-pair, or one tool. Never more than two schemas: SmolLM2's 8k-token context holds two.
+concepts, facts; answered directly even when tools are offered). Four traces in five offer the
+reasoner's default tools (`ReasonerSettings.tools_offered`, the eleven tools above), as the
+service lists them; the others offer the needed tool with up to two distractors, or, when no
+tool is needed, none or one.
 
 execute_python runs in the real bubblewrap sandbox, started from this process with no preloaded
 modules (the programs use the standard library only; ~70 ms a call). Where no jail can start,

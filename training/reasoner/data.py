@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from svend.reasoner.chain import ToolCall
 from svend.reasoner.engine import call_text
+from svend.reasoner.prompting import ToolListing
 from svend.reasoner.settings import ReasonerSettings
 
 from .direct import DIRECT
@@ -41,7 +42,9 @@ FAMILY_WEIGHTS = {
 }
 # What the reasoner offers by default; no-tool traces often see exactly this list.
 DEFAULT_OFFER: list[str] = ReasonerSettings.model_fields["tools_offered"].default
-DISTRACTOR_SHARE = 0.5
+DEFAULT_LISTING: ToolListing = ReasonerSettings.model_fields["tool_listing"].default
+DEFAULT_OFFER_SHARE = 0.8
+MAX_DISTRACTORS = 2
 MAX_ATTEMPTS = 20
 PROGRESS_EVERY = 1000
 
@@ -105,6 +108,7 @@ class Builder:
                 "template": template_id,
                 "tool": problem.tool,
                 "tools_offered": [name for name in self.tool_names if name in offered],
+                "tool_listing": self.bench.tool_listing,
                 "expected_arguments": problem.arguments,
                 "mistaken_arguments": problem.mistake,
                 "final_value": final_value(played),
@@ -114,17 +118,15 @@ class Builder:
         raise RuntimeError(f"{split} trace {index}: no sample worked in {MAX_ATTEMPTS} tries")
 
     def offer(self, tool: str | None, rng: random.Random) -> list[str]:
-        """The tools listed in the system prompt: the needed one, maybe one distractor."""
+        """The tools listed in the system prompt: mostly the reasoner's default list, as served;
+        otherwise the needed tool with up to two distractors (or, with no tool needed, none or
+        one), so that another configured list is no surprise."""
+        if rng.random() < DEFAULT_OFFER_SHARE:
+            return [name for name in DEFAULT_OFFER if name in self.tool_names]
+        others = [name for name in self.tool_names if name != tool]
         if tool is None:
-            shape = rng.random()
-            if shape < 0.2:
-                return []
-            if shape < 0.6:
-                return [name for name in DEFAULT_OFFER if name in self.tool_names]
-            return [rng.choice(self.tool_names)]
-        if rng.random() < DISTRACTOR_SHARE:
-            return [tool, rng.choice([name for name in self.tool_names if name != tool])]
-        return [tool]
+            return rng.sample(others, rng.randint(0, 1))
+        return [tool, *rng.sample(others, rng.randint(0, MAX_DISTRACTORS))]
 
 
 def call_block(name: str, arguments: dict[str, Any]) -> str:
@@ -209,11 +211,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="e.g. build/reasoner/traces.jsonl")
     parser.add_argument("--count", type=int, default=20_000, help="training traces")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--tool-listing",
+        choices=get_args(ToolListing),
+        default=DEFAULT_LISTING,
+        help="how the system prompt lists the tools (the reasoner's SVEND_REASONER_TOOL_LISTING)",
+    )
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be positive")
     started = time.monotonic()
-    bench = ToolBench.open()
+    bench = ToolBench.open(args.tool_listing)
     try:
         counts, dropped = build(args.out, args.count, args.seed, bench)
     finally:

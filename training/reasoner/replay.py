@@ -26,7 +26,7 @@ from svend.reasoner.chain import (
     ToolResult,
 )
 from svend.reasoner.engine import Reasoner
-from svend.reasoner.prompting import Message, function_spec, with_tool_responses
+from svend.reasoner.prompting import Message, ToolListing, function_spec, with_tool_responses
 from svend.reasoner.settings import ReasonerSettings
 from svend.reasoner.toolbox import failed
 from svend.tools.app import default_registry
@@ -75,11 +75,13 @@ class ToolBench:
     registry: ToolRegistry
     sandbox: SandboxPool | None
     runner: asyncio.Runner = field(default_factory=asyncio.Runner)
+    tool_listing: ToolListing = "hermes"
     _specs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls) -> "ToolBench":
-        """The registry, with execute_python when a probe program runs in a fresh jail."""
+    def open(cls, tool_listing: ToolListing = "hermes") -> "ToolBench":
+        """The registry, with execute_python when a probe program runs in a fresh jail; traces
+        list the tools as `tool_listing` says."""
         converter = UnitConverter()
         runner = asyncio.Runner()
         settings = ToolsSettings()
@@ -88,12 +90,12 @@ class ToolBench:
                 sandbox = SandboxPool(
                     settings.sandbox_limits(), warm=0, max_concurrent=1, preload=[]
                 )
-                bench = cls(default_registry(converter, sandbox), sandbox, runner)
+                bench = cls(default_registry(converter, sandbox), sandbox, runner, tool_listing)
                 bench.run_now(EXECUTE_PYTHON, {"code": "1 + 1"})
                 return bench
             except (SandboxUnavailableError, ToolFailure, OSError):
                 pass
-        return cls(default_registry(converter, None), None, runner)
+        return cls(default_registry(converter, None), None, runner, tool_listing)
 
     def close(self) -> None:
         if self.sandbox is not None:
@@ -130,7 +132,9 @@ class ToolBench:
     async def _play(self, offered: Sequence[str], question: str, script: "Script") -> "Played":
         tools = OfferedTools(self, [name for name in self.tool_names() if name in offered])
         model = ScriptedModel(script, tools)
-        reasoner = Reasoner(tools, max_tool_result_chars=MAX_TOOL_RESULT_CHARS)
+        reasoner = Reasoner(
+            tools, max_tool_result_chars=MAX_TOOL_RESULT_CHARS, tool_listing=self.tool_listing
+        )
         reasoner.backend = model
         chain = await reasoner.reason(question, LIMITS)
         if chain.stop_reason is not StopReason.ANSWER or model.unused_turns:

@@ -84,6 +84,10 @@ class Config:
     logging_steps: int
     activation_checkpointing: bool
     max_minutes: float | None
+    # Matrix products in bfloat16 over float32 weights, where the CPU has bf16 instructions
+    # (AMX or AVX512-BF16); a GPU config's dtype says it already.
+    bf16_autocast: bool = False
+    validation_examples: int = 200
 
 
 SMOLLM2_BASE = (
@@ -98,16 +102,19 @@ CONFIGS = {
         lora_r=16,
         lora_alpha=32,
         lora_dropout=0.05,
-        learning_rate=2e-4,
+        # A CPU run sees a few hundred conversations in its budget: a high rate, small steps.
+        learning_rate=1e-3,
         micro_batch=1,
-        gradient_accumulation=8,
+        gradient_accumulation=4,
         epochs=1.0,
         warmup_ratio=0.03,
         max_tokens=8192,
         save_steps=25,
         logging_steps=5,
         activation_checkpointing=False,
-        max_minutes=55.0,
+        max_minutes=52.0,
+        bf16_autocast=True,
+        validation_examples=40,
     ),
     "qwen2.5-14b-gpu": Config(
         name="qwen2.5-14b-gpu",
@@ -175,6 +182,7 @@ class Encoded:
     examples: list[dict[str, list[int]]]
     records: int
     too_long: int
+    tool_listing: str
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -183,26 +191,36 @@ class Encoded:
             "records": self.records,
             "used": len(self.examples),
             "too_long": self.too_long,
+            "tool_listing": self.tool_listing,
         }
 
 
 def read_conversations(
     path: Path, tokenizer: PreTrainedTokenizerBase, max_tokens: int, limit: int | None
 ) -> Encoded:
-    """The first `limit` conversations of a traces file that fit in max_tokens."""
+    """The first `limit` conversations of a traces file that fit in max_tokens; all must list
+    the tools the same way, since the adapter will only be served with that listing."""
     examples: list[dict[str, list[int]]] = []
     records = too_long = 0
+    listings: set[str] = set()
     with path.open() as handle:
         for line in handle:
             if limit is not None and len(examples) >= limit:
                 break
             records += 1
-            example = encode(tokenizer, json.loads(line)["messages"])
+            record = json.loads(line)
+            listings.add(record.get("tool_listing", "none recorded"))
+            example = encode(tokenizer, record["messages"])
             if len(example["input_ids"]) > max_tokens:
                 too_long += 1
                 continue
             examples.append(example)
-    return Encoded(path, sha256_of(path), examples, records, too_long)
+    if len(listings) != 1:
+        raise SystemExit(
+            f"{path}: its conversations list the tools in {len(listings)} ways "
+            f"({', '.join(sorted(listings)) or 'none'}); rebuild it with training.reasoner.data"
+        )
+    return Encoded(path, sha256_of(path), examples, records, too_long, listings.pop())
 
 
 def load_base(config: Config, base_path: str | None) -> tuple[PreTrainedModel, Any, dict[str, str]]:
@@ -274,6 +292,15 @@ class TimeBudget(TrainerCallback):
             control.should_save = True
 
 
+def cpu_has_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively; elsewhere bf16 autocast is slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return any(flag in flags.split() for flag in ("amx_bf16", "avx512_bf16"))
+
+
 def installed(package: str) -> bool:
     try:
         metadata.version(package)
@@ -342,7 +369,7 @@ def train(
         save_steps=config.save_steps,
         save_total_limit=3,
         activation_checkpointing=config.activation_checkpointing,
-        bf16=config.dtype == "bfloat16",
+        bf16=config.dtype == "bfloat16" or (config.bf16_autocast and cpu_has_bf16()),
         train_sampling_strategy="group_by_length" if config.micro_batch > 1 else "random",
         report_to=reporters(wandb),
         seed=seed,
@@ -411,7 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-examples", type=int, help="use at most this many training conversations"
     )
-    parser.add_argument("--validation-examples", type=int, default=200)
+    parser.add_argument(
+        "--validation-examples", type=int, help="conversations to validate on (default: config's)"
+    )
     parser.add_argument("--max-minutes", type=float, help="time budget (default: the config's)")
     parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
     parser.add_argument("--wandb", action="store_true", help="also report to Weights & Biases")
@@ -427,8 +456,13 @@ def main(argv: list[str] | None = None) -> int:
     model, tokenizer, base = load_base(config, args.base_path)
     train_data = read_conversations(args.data, tokenizer, config.max_tokens, args.max_examples)
     validation_data = read_conversations(
-        args.validation, tokenizer, config.max_tokens, args.validation_examples
+        args.validation,
+        tokenizer,
+        config.max_tokens,
+        args.validation_examples or config.validation_examples,
     )
+    if validation_data.tool_listing != train_data.tool_listing:
+        parser.error("the training and validation conversations list the tools differently")
     print(
         f"{len(train_data.examples)} training and {len(validation_data.examples)} validation "
         f"conversations ({train_data.too_long} longer than {config.max_tokens} tokens left out)",
@@ -449,7 +483,11 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "base": base,
         "config": dataclasses.asdict(config),
-        "data": {"train": train_data.summary(), "validation": validation_data.summary()},
+        "data": {
+            "tool_listing": train_data.tool_listing,
+            "train": train_data.summary(),
+            "validation": validation_data.summary(),
+        },
         "metrics": metrics,
         "libraries": library_versions(),
         "command": " ".join(["python -m training.reasoner.train", *(argv or sys.argv[1:])]),

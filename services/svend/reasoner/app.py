@@ -23,7 +23,7 @@ async def build(settings: ReasonerSettings) -> ServiceApp:
         try:
             weights = await asyncio.to_thread(checked_weights, settings)
             if settings.adapter_dir is not None:
-                await asyncio.to_thread(check_adapter, settings.adapter_dir, settings.model_sha256)
+                await asyncio.to_thread(check_adapter, settings.adapter_dir, settings)
         except ModelFileError as error:
             # Before the server exists, so the process ends with this line and nothing else.
             raise SystemExit(f"svend reasoner: cannot start: {error}") from None
@@ -33,6 +33,7 @@ async def build(settings: ReasonerSettings) -> ServiceApp:
         deadline_margin_seconds=settings.deadline_margin_seconds,
         max_tool_result_chars=settings.max_tool_result_chars,
         context_tokens=settings.context_tokens,
+        tool_listing=settings.tool_listing,
     )
 
     async def startup() -> None:

@@ -284,21 +284,28 @@ def checked_weights(settings: ReasonerSettings) -> Path:
     return path
 
 
-def check_adapter(directory: Path, base_sha256: str) -> None:
-    """Refuse an adapter whose files differ from its manifest or that was trained on other
-    weights (training.reasoner.train writes the manifest)."""
+def check_adapter(directory: Path, settings: ReasonerSettings) -> None:
+    """Refuse an adapter whose files differ from its manifest, that was trained on other
+    weights, or on prompts that list the tools otherwise (training.reasoner.train writes the
+    manifest)."""
     manifest_path = directory / ADAPTER_MANIFEST
     if not manifest_path.is_file():
         raise ModelFileError(f"adapter directory {directory} has no {ADAPTER_MANIFEST}")
     try:
         manifest = json.loads(manifest_path.read_text())
         files, trained_on = manifest["files"], manifest["base"]["sha256"]
+        listing = manifest["data"]["tool_listing"]
     except (ValueError, KeyError, TypeError) as error:
         raise ModelFileError(f"{manifest_path} is not an adapter manifest ({error})") from None
-    if trained_on != base_sha256:
+    if trained_on != settings.model_sha256:
         raise ModelFileError(
             f"adapter {directory} was trained on weights with sha256 {trained_on}, "
-            f"not on the configured ones ({base_sha256})"
+            f"not on the configured ones ({settings.model_sha256})"
+        )
+    if listing != settings.tool_listing:
+        raise ModelFileError(
+            f"adapter {directory} was trained on prompts with the {listing!r} tool listing; "
+            f"set SVEND_REASONER_TOOL_LISTING={listing} to serve it"
         )
     for name, expected in files.items():
         path = directory / name

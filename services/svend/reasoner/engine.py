@@ -32,7 +32,7 @@ from svend.reasoner.chain import (
 )
 from svend.reasoner.metrics import CHAINS, TOKENS_GENERATED, TOOL_CALLS
 from svend.reasoner.parsing import ParsedCall, final_value, parse_turn
-from svend.reasoner.prompting import Message, system_prompt, tool_message
+from svend.reasoner.prompting import Message, ToolListing, system_prompt, tool_message
 from svend.reasoner.toolbox import Tools, result_payload
 
 # The model must never write a tool's response itself; cut its turn where it starts to.
@@ -186,12 +186,14 @@ class Reasoner:
         deadline_margin_seconds: float = 1.5,
         max_tool_result_chars: int = 2000,
         context_tokens: int = 8192,
+        tool_listing: ToolListing = "hermes",
     ) -> None:
         self.tools = tools
         self.backend: Backend | None = None
         self.deadline_margin_seconds = deadline_margin_seconds
         self.max_tool_result_chars = max_tool_result_chars
         self.context_tokens = context_tokens
+        self.tool_listing = tool_listing
 
     def ready_backend(self) -> Backend:
         if self.backend is None:
@@ -202,7 +204,7 @@ class Reasoner:
         """The system prompt with the current tool list, and the question."""
         specs = await self.tools.specs()
         return [
-            {"role": "system", "content": system_prompt(specs)},
+            {"role": "system", "content": system_prompt(specs, self.tool_listing)},
             {"role": "user", "content": query},
         ]
 

@@ -8,8 +8,23 @@ from pydantic_settings import SettingsConfigDict
 
 from svend.common.settings import ServiceSettings
 from svend.mesh import default_address
+from svend.reasoner.prompting import ToolListing
 
 SUPPORTED_BACKENDS = ("transformers", "openai")
+# The tools the reasoner's fine-tuning conversations call (training/reasoner/data.py).
+TRAINED_TOOLS = (
+    "symbolic_math",
+    "unit_convert",
+    "molecular_weight",
+    "reaction_balance",
+    "stoichiometry",
+    "ph",
+    "kinematics",
+    "thermodynamics",
+    "circuits",
+    "logic_solver",
+    "execute_python",
+)
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
 
@@ -28,10 +43,17 @@ class ReasonerSettings(ServiceSettings):
         300.0, ge=0, description="How long the tool list fetched from the tools service is kept."
     )
     tools_offered: list[str] = Field(
-        ["symbolic_math", "unit_convert"],
+        list(TRAINED_TOOLS),
         min_length=1,
-        description='Tools listed to the model (JSON list); ["*"] offers every tool. The '
-        "local 135M model's 8k-token context holds two tool schemas, not all of them.",
+        description='Tools listed to the model (JSON list); ["*"] offers every tool. The default '
+        "is the tools the CPU model's adapter was trained to call; in the compact listing they "
+        "take ~850 of its 8k tokens.",
+    )
+    tool_listing: ToolListing = Field(
+        "compact",
+        description="How the system prompt lists the tools: 'compact', one line a tool, what "
+        "the CPU model and its adapter are trained on; 'hermes', each tool's full JSON schema, "
+        "as Qwen2.5 reads it.",
     )
 
     backend: str = Field(
