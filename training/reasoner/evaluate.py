@@ -3,8 +3,9 @@
     python -m training.reasoner.evaluate --held-out build/reasoner/traces.held_out.jsonl \\
         --adapter models/reasoner/v1 --limit 100 --gsm8k ../shared/data/gsm8k/test.jsonl
 
-starts two meshes side by side on free ports (the five services and Envoy, as `make run` starts
-them): one serves the untuned SmolLM2, the other the same model with the adapter. Each question
+starts meshes side by side on free ports (the five services and Envoy, as `make run` starts
+them): one serves the untuned SmolLM2, one the same model with the adapter (and, with --gsm8k,
+a third with the adapter for the GSM8K problems). Each question
 goes to `POST /v1/ask` with `path: PATH_STANDARD`, one at a time per mesh, and the reply is
 scored:
 - tool use, BFCL-style: a question that needs a tool is right when every call the chain made
@@ -227,9 +228,11 @@ def ask(client: httpx.Client, question: Question) -> Outcome:
 
 @dataclass
 class Run:
-    """One model's answers, filled in by its own thread."""
+    """One model's answers to a list of questions, filled in by its own thread and mesh."""
 
     name: str
+    adapter: Path | None
+    questions: Sequence[Question]
     outcomes: list[Outcome] = field(default_factory=list)
     failure: str | None = None
 
@@ -288,16 +291,15 @@ def grouped(outcomes: Sequence[Outcome]) -> dict[str, list[Outcome]]:
     return dict(sorted(groups.items()))
 
 
-def evaluate(
-    run: Run, gateway_url: str, questions: Sequence[Question], report: Callable[[str], None]
-) -> None:
+def evaluate(run: Run, gateway_url: str, report: Callable[[str], None]) -> None:
     """Ask every question in turn, reporting progress every ten."""
+    total = len(run.questions)
     with httpx.Client(base_url=gateway_url, timeout=ASK_TIMEOUT_SECONDS) as client:
-        for index, question in enumerate(questions, start=1):
+        for index, question in enumerate(run.questions, start=1):
             run.outcomes.append(ask(client, question))
-            if index % 10 == 0 or index == len(questions):
-                counts = Counter(o.answer for o in run.outcomes)
-                report(f"{run.name}: {index}/{len(questions)} asked, {counts[True]} answers right")
+            if index % 10 == 0 or index == total:
+                right = Counter(o.answer for o in run.outcomes)[True]
+                report(f"{run.name}: {index}/{total} asked, {right} answers right")
 
 
 def mesh_environment(tools: Sequence[str], adapter: Path | None) -> dict[str, str]:
@@ -309,11 +311,7 @@ def mesh_environment(tools: Sequence[str], adapter: Path | None) -> dict[str, st
 
 
 def run_on_mesh(
-    run: Run,
-    run_dir: Path,
-    env: dict[str, str],
-    questions: Sequence[Question],
-    report: Callable[[str], None],
+    run: Run, run_dir: Path, tools: Sequence[str], report: Callable[[str], None]
 ) -> None:
     """Start a mesh, evaluate on it, stop it; a mesh that fails to start fails the run."""
     mesh = LocalMesh(
@@ -321,7 +319,7 @@ def run_on_mesh(
         endpoints=free_endpoints(),
         gateway_port=free_port(),
         admin_port=free_port(),
-        extra_env=env,
+        extra_env=mesh_environment(tools, run.adapter),
     )
     try:
         mesh.start(timeout=START_TIMEOUT_SECONDS)
@@ -329,8 +327,8 @@ def run_on_mesh(
         run.failure = str(error)
         return
     try:
-        report(f"{run.name}: mesh healthy, asking {len(questions)} questions")
-        evaluate(run, f"http://127.0.0.1:{mesh.gateway_port}", questions, report)
+        report(f"{run.name}: mesh healthy, asking {len(run.questions)} questions")
+        evaluate(run, f"http://127.0.0.1:{mesh.gateway_port}", report)
     finally:
         mesh.stop()
 
@@ -364,23 +362,19 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr, flush=True)
 
     if args.gateway is not None:
-        runs = [Run("gateway")]
-        evaluate(runs[0], args.gateway, [*held_out, *gsm8k], report)
+        runs = [Run("gateway", None, [*held_out, *gsm8k])]
+        evaluate(runs[0], args.gateway, report)
     else:
         tools = [name.strip() for name in args.tools.split(",") if name.strip()]
-        runs = [Run("untuned"), Run("tuned")]
-        plans = {"untuned": (None, held_out), "tuned": (args.adapter, [*held_out, *gsm8k])}
+        # One mesh each, side by side: the untuned one is done first and leaves its core to the
+        # adapter's longer GSM8K run.
+        runs = [Run("untuned", None, held_out), Run("tuned", args.adapter, held_out)]
+        if gsm8k:
+            runs.append(Run("tuned-gsm8k", args.adapter, gsm8k))
         with tempfile.TemporaryDirectory() as scratch:
             threads = [
                 threading.Thread(
-                    target=run_on_mesh,
-                    args=(
-                        run,
-                        Path(scratch) / run.name,
-                        mesh_environment(tools, plans[run.name][0]),
-                        plans[run.name][1],
-                        report,
-                    ),
+                    target=run_on_mesh, args=(run, Path(scratch) / run.name, tools, report)
                 )
                 for run in runs
             ]
