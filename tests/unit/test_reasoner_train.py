@@ -13,6 +13,7 @@ from training.reasoner.train import (
     CONFIGS,
     IGNORE,
     Encoded,
+    LearnedTokensTrainer,
     encode,
     installed,
     read_conversations,
@@ -20,7 +21,7 @@ from training.reasoner.train import (
     train,
     write_artifact,
 )
-from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM, TrainingArguments
 
 from svend.common.encoder import sha256_of
 from svend.reasoner.backends import ModelFileError, check_adapter, locate_weights, with_adapter
@@ -86,6 +87,23 @@ def test_only_the_assistant_turns_are_learned(tokenizer: AutoTokenizer) -> None:
         assert (message["content"] in text) == (message["role"] == "assistant")
     assert text.count("<|im_end|>") == 2  # each turn learns to end itself
     assert len(example["labels"]) == len(example["input_ids"])
+
+
+def test_the_loss_on_learned_positions_alone_is_the_full_causal_lm_loss(
+    tokenizer: AutoTokenizer, tmp_path: Path
+) -> None:
+    example = encode(tokenizer, CONVERSATION)
+    inputs = {
+        "input_ids": torch.tensor([example["input_ids"]]),
+        "attention_mask": torch.ones(1, len(example["input_ids"]), dtype=torch.long),
+        "labels": torch.tensor([example["labels"]]),
+    }
+    model = tiny_llama(len(tokenizer))
+    trainer = LearnedTokensTrainer(model=model, args=TrainingArguments(str(tmp_path), use_cpu=True))
+    loss, outputs = trainer.compute_loss(model, inputs, return_outputs=True)
+    learned = sum(label != IGNORE for label in example["labels"])
+    assert outputs.logits.shape[1] == learned  # only where a token is learned
+    assert torch.allclose(loss, model(**inputs).loss)
 
 
 def test_long_conversations_are_left_out_and_counted(
