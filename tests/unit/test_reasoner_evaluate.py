@@ -9,6 +9,8 @@ from training.reasoner.evaluate import (
     gsm8k_questions,
     gsm8k_right,
     held_out_questions,
+    record_in_manifest,
+    tool_choice_right,
     tool_use_right,
 )
 
@@ -56,6 +58,14 @@ def test_the_last_call_counts_after_a_failed_first_try_with_the_same_tool() -> N
     assert not tool_use_right(
         SOLVE, reply_with(("unit_convert", {}), ("symbolic_math", SOLVE.arguments))
     )
+
+
+def test_tool_choice_leaves_the_arguments_aside_but_not_the_tool() -> None:
+    assert tool_choice_right(SOLVE, reply_with(("symbolic_math", {"operation": "simplify"})))
+    assert not tool_choice_right(SOLVE, reply_with(("unit_convert", {}), ("symbolic_math", {})))
+    assert not tool_choice_right(SOLVE, reply_with())
+    assert tool_choice_right(HELLO, reply_with())
+    assert not tool_choice_right(HELLO, reply_with(("symbolic_math", {})))
 
 
 def test_numbers_compare_as_numbers() -> None:
@@ -116,3 +126,18 @@ def test_questions_are_read_from_the_held_out_traces_and_gsm8k(tmp_path: Path) -
     assert [(q.query, q.final_value, q.scores_tool_use) for q in questions] == [
         ("How many?", "1004", False)
     ]
+
+
+def test_the_totals_are_recorded_in_the_adapters_manifest_beside_what_it_held(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": {"a": "0" * 64}}))
+    held_out = tmp_path / "held_out.jsonl"
+    held_out.write_text("{}\n")
+    runs = {"tuned": {"held_out": {"tool_use_accuracy": 0.5}}}
+    record_in_manifest(tmp_path, held_out, runs, "python -m training.reasoner.evaluate")
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["files"] == {"a": "0" * 64}
+    evaluation = manifest["held_out_evaluation"]
+    assert evaluation["runs"] == runs
+    assert len(evaluation["held_out"]["sha256"]) == 64

@@ -11,15 +11,17 @@ scored:
 - tool use, BFCL-style: a question that needs a tool is right when every call the chain made
   names the expected tool and the last one's arguments equal the expected arguments after
   normalisation (numbers as numbers, whitespace and `**`/`^` spelling ignored, same keys); a
-  question that needs none is right when no tool was called;
+  question that needs none is right when no tool was called; tool choice is the same with
+  the arguments left aside;
 - final answer: every number of the expected answer appears in the reply's final value or
   answer (relative tolerance 1e-3), or, for an answer without numbers, its words do;
 - GSM8K (--gsm8k, the adapter's mesh only): the first --gsm8k-count test problems, right when the
   reply's final value is the number after "####".
-The meshes offer the model the tools the held-out questions use (--tools), with the reasoner's
-default tool listing. --gateway evaluates a mesh that is already running instead, e.g. one whose
-reasoner is vLLM serving Qwen2.5-14B-Instruct (SVEND_REASONER_BACKEND=openai), and then asks
-nothing of the local model. Results go to --out as JSON, per question and in total.
+The meshes offer the model the tools it was trained on (--tools), in the reasoner's default
+tool listing, as the service does. --gateway evaluates a mesh that is already running instead,
+e.g. one whose reasoner is vLLM serving Qwen2.5-14B-Instruct (SVEND_REASONER_BACKEND=openai),
+and then asks nothing of the local model. Results go to --out as JSON, per question and in
+total, and the totals into the adapter's manifest (held_out_evaluation).
 """
 
 import argparse
@@ -38,7 +40,9 @@ from typing import Any
 
 import httpx
 
+from svend.common.encoder import sha256_of
 from svend.launcher import LaunchError, LocalMesh, free_endpoints, free_port
+from svend.reasoner.backends import ADAPTER_MANIFEST
 from svend.reasoner.settings import TRAINED_TOOLS
 
 ASK_TIMEOUT_SECONDS = 180.0
@@ -172,12 +176,20 @@ def tool_use_right(question: Question, reply: dict[str, Any]) -> bool:
     return normalised(calls[-1][1]) == normalised(question.arguments)
 
 
+def tool_choice_right(question: Question, reply: dict[str, Any]) -> bool:
+    """The expected tool named by every call, arguments aside (no call when none is due):
+    tells a model that picks its tool but not its arguments from one that picks neither."""
+    names = {name for name, _ in calls_of(reply)}
+    return names == ({question.tool} if question.tool else set())
+
+
 @dataclass
 class Outcome:
     """One question's reply and scores."""
 
     question: Question
     tool_use: bool | None
+    tool_choice: bool | None
     answer: bool
     seconds: float
     calls: list[tuple[str, dict[str, Any]]]
@@ -190,6 +202,7 @@ class Outcome:
             "family": self.question.family,
             "expected_tool": self.question.tool,
             "tool_use_right": self.tool_use,
+            "tool_choice_right": self.tool_choice,
             "answer_right": self.answer,
             "calls": [{"name": name, "arguments": args} for name, args in self.calls],
             "final_value": self.final_value,
@@ -207,9 +220,11 @@ def ask(client: httpx.Client, question: Question) -> Outcome:
         response.raise_for_status()
         reply = response.json()
     except (httpx.HTTPError, ValueError) as error:
+        failed_tool_use = False if question.scores_tool_use else None
         return Outcome(
             question,
-            False if question.scores_tool_use else None,
+            failed_tool_use,
+            failed_tool_use,
             False,
             time.monotonic() - started,
             [],
@@ -220,6 +235,7 @@ def ask(client: httpx.Client, question: Question) -> Outcome:
     return Outcome(
         question,
         tool_use_right(question, reply) if question.scores_tool_use else None,
+        tool_choice_right(question, reply) if question.scores_tool_use else None,
         right(question.final_value, reply),
         time.monotonic() - started,
         calls_of(reply),
@@ -250,6 +266,7 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         result["held_out"] = {
             "questions": len(held_out),
             "tool_use_accuracy": share(o.tool_use for o in held_out),
+            "tool_choice_accuracy": share(o.tool_choice for o in held_out),
             "answer_accuracy": share(o.answer for o in held_out),
             "no_call_when_none_needed": share(
                 o.tool_use for o in held_out if o.question.tool is None
@@ -259,6 +276,7 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                 family: {
                     "questions": len(group),
                     "tool_use_accuracy": share(o.tool_use for o in group),
+                    "tool_choice_accuracy": share(o.tool_choice for o in group),
                     "answer_accuracy": share(o.answer for o in group),
                 }
                 for family, group in grouped(held_out).items()
@@ -301,6 +319,19 @@ def evaluate(run: Run, gateway_url: str, report: Callable[[str], None]) -> None:
             if index % 10 == 0 or index == total:
                 right = Counter(o.answer for o in run.outcomes)[True]
                 report(f"{run.name}: {index}/{total} asked, {right} answers right")
+
+
+def record_in_manifest(adapter: Path, held_out: Path, runs: dict[str, Any], command: str) -> None:
+    """Write the held-out numbers into the manifest of the adapter they measure, so
+    models/reasoner/<version>/ carries its own evaluation beside its training record."""
+    path = adapter / ADAPTER_MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["held_out_evaluation"] = {
+        "held_out": {"path": str(held_out), "sha256": sha256_of(held_out)},
+        "command": command,
+        "runs": runs,
+    }
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def mesh_environment(tools: Sequence[str], adapter: Path | None) -> dict[str, str]:
@@ -394,6 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
+    if args.adapter is not None and args.gateway is None and not failures:
+        command = " ".join(["python -m training.reasoner.evaluate", *(argv or sys.argv[1:])])
+        record_in_manifest(args.adapter, args.held_out, result["runs"], command)
     print(json.dumps(result["runs"], indent=2))
     if failures:
         print("\n".join(failures), file=sys.stderr)

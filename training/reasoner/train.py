@@ -52,11 +52,10 @@ from transformers import (
 )
 
 from svend.common.encoder import sha256_of
-from svend.reasoner.backends import checked_weights
+from svend.reasoner.backends import ADAPTER_MANIFEST, checked_weights
 from svend.reasoner.settings import ReasonerSettings
 
 IGNORE = -100
-MANIFEST_FILE = "manifest.json"
 ADAPTER_FILES = ("adapter_model.safetensors", "adapter_config.json")
 # Every projection of every decoder layer (Llama/Qwen module names).
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -451,7 +450,7 @@ def write_artifact(
     # PEFT's model-card template says nothing that the manifest does not.
     (out / "README.md").unlink(missing_ok=True)
     manifest["files"] = {name: sha256_of(out / name) for name in ADAPTER_FILES}
-    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    (out / ADAPTER_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def library_versions() -> dict[str, str]:
