@@ -102,13 +102,13 @@ train-verifier: setup
 
 # Plays 23,000 tool-use conversations through the reasoner's loop with the real tools
 # (training/reasoner/data.py, about 2 minutes), then fine-tunes SmolLM2 with LoRA into
-# models/reasoner/v1 on the first 600 (what 2 CPU cores get through in the config's 52-minute
-# budget, so the learning rate's decay ends with it).
+# models/reasoner/v1 on the first 800 (about what 2 CPU cores get through in the config's
+# 52-minute budget, so the learning rate's decay ends near it).
 train-reasoner: setup
 	$(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
 	$(BIN)/python -m training.reasoner.train --config smollm2-cpu \
 	  --data build/reasoner/traces.train.jsonl --validation build/reasoner/traces.validation.jsonl \
-	  --max-examples 600 --out models/reasoner/v1
+	  --max-examples 800 --out models/reasoner/v1
 
 # Asks 100 held-out questions through /v1/ask on the standard path of two meshes side by side,
 # the untuned SmolLM2 and the adapter, then the first 100 GSM8K test problems of the adapter's.

@@ -18,6 +18,7 @@ from training.reasoner.train import (
     installed,
     read_conversations,
     reporters,
+    shared_prefix,
     train,
     write_artifact,
 )
@@ -104,6 +105,32 @@ def test_the_loss_on_learned_positions_alone_is_the_full_causal_lm_loss(
     learned = sum(label != IGNORE for label in example["labels"])
     assert outputs.logits.shape[1] == learned  # only where a token is learned
     assert torch.allclose(loss, model(**inputs).loss)
+
+
+def test_a_shared_system_prompt_is_computed_once_and_the_loss_is_unchanged(
+    tokenizer: AutoTokenizer, tmp_path: Path
+) -> None:
+    other = [CONVERSATION[0], {"role": "user", "content": "What is 2 + 2?"}, CONVERSATION[-1]]
+    examples = [encode(tokenizer, CONVERSATION), encode(tokenizer, other)]
+    prefix = shared_prefix(examples)
+    opening = encode(tokenizer, CONVERSATION[:1])["input_ids"]
+    assert len(opening) < len(prefix) < len(examples[1]["input_ids"])
+    assert examples[0]["input_ids"][: len(prefix)] == prefix
+    example = examples[0]
+    inputs = {
+        "input_ids": torch.tensor([example["input_ids"]]),
+        "attention_mask": torch.ones(1, len(example["input_ids"]), dtype=torch.long),
+        "labels": torch.tensor([example["labels"]]),
+    }
+    model = tiny_llama(len(tokenizer)).train()
+    arguments = TrainingArguments(str(tmp_path), use_cpu=True)
+    trainer = LearnedTokensTrainer(model=model, args=arguments, prefix=prefix)
+    loss = trainer.compute_loss(model, inputs)
+    assert trainer.prefix_cache is not None  # the prompt went through the cache
+    assert torch.allclose(loss, model(**inputs).loss, atol=1e-5)
+    loss.backward()
+    assert model.lm_head.weight.grad is not None and model.lm_head.weight.grad.abs().sum() > 0
+    assert shared_prefix(examples[:1]) == []
 
 
 def test_long_conversations_are_left_out_and_counted(
