@@ -317,8 +317,12 @@ def evaluate(run: Run, gateway_url: str, report: Callable[[str], None]) -> None:
         for index, question in enumerate(run.questions, start=1):
             run.outcomes.append(ask(client, question))
             if index % 10 == 0 or index == total:
-                right = Counter(o.answer for o in run.outcomes)[True]
-                report(f"{run.name}: {index}/{total} asked, {right} answers right")
+                answers = Counter(o.answer for o in run.outcomes)[True]
+                tool_uses = Counter(o.tool_use for o in run.outcomes)[True]
+                report(
+                    f"{run.name}: {index}/{total} asked, {tool_uses} tool uses and "
+                    f"{answers} answers right"
+                )
 
 
 def record_in_manifest(adapter: Path, held_out: Path, runs: dict[str, Any], command: str) -> None:
