@@ -166,3 +166,25 @@ def test_numbers_too_long_to_read_are_skipped_not_fatal() -> None:
     report = conclude(chain, prose_findings(chain.question, chain.steps))
     assert report.verdict is Verdict.PASS
     assert [f.claim for f in report.findings if f.kind == "arithmetic"] == ["2 + 2 = 4"]
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        ("Her earnings from the cupcakes are 30 x $2 = $60.", Verdict.PASS),
+        ("Her earnings from the cupcakes are 30 / $2 = $15.", Verdict.FAIL),
+        ("Each cupcake earns $60 / 30 = $2.", Verdict.PASS),
+        ("She sold $60 / $2 = 30 cupcakes.", Verdict.PASS),
+        # Money on every operand is loose writing, not a wrong operation.
+        ("Each cupcake earns $60 / $30 = $2.", Verdict.PASS),
+        # A rate written with a slash makes the sign's money ambiguous.
+        ("She needs 30 cupcakes / 15 cupcakes/$1 = $2.", Verdict.PASS),
+    ],
+)
+def test_a_count_divided_by_money_is_not_money(step: str, verdict: Verdict) -> None:
+    question = "Hannah sold 30 cupcakes for $2 each, or 15 cupcakes per $1. How much did she earn?"
+    report = report_for((step,), "", question)
+    assert report.verdict is verdict
+    if verdict is Verdict.FAIL:
+        assert report.first_error_step == 0
+        assert any("divides a count by money" in reason for reason in report.reasons)

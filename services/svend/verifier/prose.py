@@ -21,7 +21,7 @@ from svend.verifier.arithmetic import (
     tokenize,
 )
 from svend.verifier.findings import Finding, Outcome
-from svend.verifier.quantities import rate_claims
+from svend.verifier.quantities import money_mismatches, rate_claims
 
 ARITHMETIC = "arithmetic"
 PROVENANCE = "provenance"
@@ -101,7 +101,8 @@ def implicit_numbers(text: str) -> set[sympy.Rational]:
 
 def step_findings(step: int, text: str) -> list[Finding]:
     """One finding per equation and per rate claim ('3 hours at 45 mph is 135 miles') the
-    step's text writes; claims that cannot be read are left out."""
+    step's text writes, and a failed one for each result written as money that its operands do
+    not make ('30 / $2 = $15'); claims that cannot be read are left out."""
     findings = []
     for equation in find_equations(text):
         checked = recompute(equation)
@@ -122,6 +123,9 @@ def step_findings(step: int, text: str) -> list[Finding]:
         detail = f"{claim} holds" if rate.held else f"{claim} is wrong; {rate.detail}"
         outcome = Outcome.PASSED if rate.held else Outcome.FAILED
         findings.append(Finding(step, ARITHMETIC, claim, outcome, detail, value=rate.value))
+    for mismatch in money_mismatches(text):
+        claim = text[mismatch.start : mismatch.end]
+        findings.append(Finding(step, ARITHMETIC, claim, Outcome.FAILED, mismatch.detail))
     return findings
 
 

@@ -16,9 +16,17 @@ from typing import Any
 import pint
 import sympy
 
-from svend.verifier.arithmetic import approximately
+from svend.verifier.arithmetic import (
+    DIVIDE,
+    NUMBER,
+    OPERATOR,
+    PERCENT,
+    TIMES,
+    approximately,
+    find_equations,
+)
 
-NUMBER = r"\$?\d+(?:,\d{3})*(?:\.\d+)?"
+NUMBER_TEXT = r"\$?\d+(?:,\d{3})*(?:\.\d+)?"
 UNIT = (
     r"(?:(?:per|an|a)\s+[A-Za-z]+"
     r"|[A-Za-z]+(?:/[A-Za-z]+)?(?:\s+(?:per|an|a)\s+[A-Za-z]+)?)"
@@ -27,7 +35,7 @@ UNIT = (
 
 def named_quantity(name: str) -> str:
     """A number and its unit, captured as `name` and `name_unit`."""
-    return rf"(?P<{name}>{NUMBER})(?:\s*(?P<{name}_unit>{UNIT}))?"
+    return rf"(?P<{name}>{NUMBER_TEXT})(?:\s*(?P<{name}_unit>{UNIT}))?"
 
 
 VERB = r"\s+(?:is|=|equals|gives|makes|covers|means)\s+(?:a\s+total\s+of\s+|about\s+)?"
@@ -47,6 +55,10 @@ RATE_CLAIMS = (
         + named_quantity("result")
     ),
 )
+CURRENCY_SIGNS = "$€£¥"
+# A unit written with a slash or 'per' inside a product ('6 days / $3/day', '10 beads/$1') makes
+# its numbers rates, whose money the sign alone does not tell.
+RATE_WRITTEN = re.compile(r"[^\W\d_]\s*/|/\s*[^\W\d_$€£¥]|\bper\b", re.IGNORECASE)
 # 'an hour' is 'per hour'; money is a unit of its own, so "$12 per hour" times hours is dollars.
 PER_WORDS = re.compile(r"\s+(?:an|a)\s+")
 
@@ -112,3 +124,48 @@ def rate_claims(text: str) -> list[RateClaim]:
             )
             claims.append(RateClaim(match.start(), match.end(), held, value, detail))
     return claims
+
+
+@dataclass(frozen=True)
+class MoneyMismatch:
+    """A quotient written as money that divides a count by money: '30 / $2 = $15' gives a count
+    per dollar, not dollars."""
+
+    start: int
+    end: int
+    detail: str
+
+
+def _is_money(text: str, start: int) -> bool:
+    """Whether the number starting at `start` is written after a currency sign."""
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] in CURRENCY_SIGNS
+
+
+def money_mismatches(text: str) -> list[MoneyMismatch]:
+    """The equations of a text made only of products and quotients whose result is written as
+    money while their operands divide a count by money ('30 / $2 = $15', '6 / $15 = $0.40'): a
+    multiplication written as a division, whose arithmetic may hold. Results that put money on
+    every operand ('$3*$10=$30', '$100/$50 = $2') are left alone, since people write the sign
+    loosely there; so are sums, and products that mix in rates written with a slash or 'per'."""
+    found = []
+    for equation in find_equations(text):
+        claim = text[equation.start : equation.end]
+        results = [t for t in equation.right if t.kind == NUMBER]
+        if RATE_WRITTEN.search(claim) or not results or not _is_money(text, results[0].start):
+            continue
+        power, money_operands, divides = 0, 0, False
+        for token in equation.left:
+            if token.kind == NUMBER:
+                money = _is_money(text, token.start)
+                money_operands += money
+                power += -money if divides else money
+            elif token.kind == OPERATOR and token.symbol in (TIMES, DIVIDE):
+                divides = token.symbol == DIVIDE
+            elif not (token.kind == OPERATOR and token.symbol == PERCENT):
+                break
+        else:
+            if money_operands and power < 0:
+                detail = f"{claim} states money, but it divides a count by money"
+                found.append(MoneyMismatch(equation.start, equation.end, detail))
+    return found
