@@ -58,6 +58,12 @@ def verdicts(text: str) -> list[tuple[str, bool]]:
         ("6 oranges + 4 apples + 12 bananas = 22 fruits", "6 oranges + 4 apples + 12 bananas = 22"),
         ("because 6 times 1/4 equals 1.5", "6 times 1/4 equals 1.5"),
         ("so 1.5 plus 4 equals 5.5", "1.5 plus 4 equals 5.5"),
+        # A unit written against its number is a unit, not algebra.
+        ("she needs 20 + 6 = 26ml of oil", "20 + 6 = 26"),
+        ("it weighs 20kg + 6kg = 26kg", "20kg + 6kg = 26"),
+        ("2kg * 3 = 6kg", "2kg * 3 = 6"),
+        # After 'higher by' the claim starts at its first number.
+        ("Friday is higher by 40 * 40/100 = 16 books", "40 * 40/100 = 16"),
     ],
 )
 def test_correct_claims_hold(text: str, claim: str) -> None:
@@ -82,6 +88,7 @@ def test_correct_claims_hold(text: str, claim: str) -> None:
         ("5/0 = 0", "5/0 = 0"),
         ("56 pearls / 4 pearls/dive = 4 pearls/dive", "56 pearls / 4 pearls/dive = 4"),
         ("90 minutes + 75 minutes = 175 minutes", "90 minutes + 75 minutes = 175"),
+        ("she needs 20 + 6 = 27ml of oil", "20 + 6 = 27"),
     ],
 )
 def test_wrong_claims_fail(text: str, claim: str) -> None:
@@ -108,11 +115,12 @@ def test_gsm8k_annotation_and_prose_are_one_claim_unless_they_differ() -> None:
         "2x = 10",
         "f(3) = 9",
         "2 + 3 = 5 + y",
-        "2kg * 3 = 6kg",
+        "2y * 3 = 6y",
         "2x + 2x = 100",
         "He sold 5 apples for 2 dollars = 3 apples less",
         "It is 6 times 1/4",
         "3 divided by 1/4 = 12",
+        "so 2 + 1 = 3x",
         "Day 1 = 5 + 3",
         "The answer is 16.",
         "80 + 20% = 96",

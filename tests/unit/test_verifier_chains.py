@@ -114,6 +114,9 @@ def test_numbers_from_the_question_words_and_earlier_steps_are_known() -> None:
         ("A $50 coat is 20% off.", "It costs 80% x 50 = $40.", Verdict.PASS),
         ("Rent of $1200 rose 40 percent.", "It is 1200 x 1.4 = $1680.", Verdict.PASS),
         ("A $50 coat is 20% off.", "It costs 0.7 x 50 = $35.", Verdict.FAIL),
+        # A number written in hyphenated words is known.
+        ("There are sixty-five dolphins.", "Three times as many is 3 * 65 = 195.", Verdict.PASS),
+        ("There are sixty-five dolphins.", "Three times as many is 3 * 56 = 168.", Verdict.FAIL),
     ],
 )
 def test_implicit_numbers_need_a_source(question: str, step: str, verdict: Verdict) -> None:

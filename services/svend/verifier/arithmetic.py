@@ -77,8 +77,20 @@ OPERATOR_SPELLINGS = {
 }
 # Words that are an operator when they stand between two operands ('6 times 1/4').
 WORD_OPERATORS = {"x": TIMES, "times": TIMES, "plus": PLUS, "minus": MINUS}
-# A claim right after one of these words misses the start of its left side ('3 divided by 4').
-INCOMPLETE_AFTER = frozenset({"times", "plus", "minus", "by", "over", "than", "per"})
+# A claim right after one of these words misses the start of its left side ('6 times 4 + 1').
+INCOMPLETE_AFTER = frozenset({"times", "plus", "minus", "over", "than", "per"})
+# ... and so does one after 'by' that follows these ('3 divided by 4'); 'higher by 41 * 0.4 =
+# 16.4' starts at its 41.
+OPERATIONS_BY = frozenset(
+    {"divided", "divide", "divides", "dividing", "multiplied", "multiply", "multiplies",
+     "multiplying"}
+)  # fmt: skip
+# Unit abbreviations written against a number ('26ml', '5km'); a single letter is left out,
+# since '3x' or '2n' is algebra.
+GLUED_UNITS = frozenset(
+    {"ml", "cl", "dl", "mg", "kg", "mm", "cm", "km", "lb", "lbs", "oz", "ft", "mph", "kph",
+     "kmh", "hr", "hrs", "min", "mins", "sec", "secs", "gal", "kw", "kwh", "mb", "gb", "tb"}
+)  # fmt: skip
 BINARY_OPERATORS = frozenset({PLUS, MINUS, TIMES, DIVIDE, POWER, OF})
 # Tokens after which an operand is complete (a following "(" or "√" multiplies it).
 OPERAND_ENDS = frozenset({CLOSE, PERCENT, SQUARED, CUBED, PI})
@@ -464,6 +476,13 @@ def _left_side(tokens: Sequence[Token], equals_index: int) -> tuple[Token, ...] 
     before = tokens[start - 1] if start > 0 else None
     if before is not None and before.kind == WORD and before.symbol in INCOMPLETE_AFTER:
         return None
+    if (
+        before is not None
+        and before.symbol == "by"
+        and start > 1
+        and tokens[start - 2].symbol in OPERATIONS_BY
+    ):
+        return None
     if side and before is not None and before.kind == WORD and not side[0].space_before:
         return None
     while side and side[0].kind == OPERATOR and side[0].symbol in BINARY_OPERATORS:
@@ -487,7 +506,13 @@ def _right_side(tokens: Sequence[Token], equals_index: int) -> tuple[Token, ...]
         end += 1
     side = list(tokens[equals_index + 1 : end])
     after = tokens[end] if end < len(tokens) else None
-    if side and after is not None and after.kind == WORD and not after.space_before:
+    if (
+        side
+        and after is not None
+        and after.kind == WORD
+        and not after.space_before
+        and after.symbol not in GLUED_UNITS
+    ):
         return None
     while side and side[-1].kind == OPERATOR and side[-1].symbol in BINARY_OPERATORS:
         if after is not None and after.kind in (WORD, NUMBER):
@@ -553,7 +578,7 @@ def _drop_units(tokens: list[Token]) -> list[Token]:
             if (
                 current.kind == WORD
                 and current.symbol != "x"
-                and (end > index or current.space_before)
+                and (end > index or current.space_before or current.symbol in GLUED_UNITS)
             ):
                 end += 1
             elif (

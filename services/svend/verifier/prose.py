@@ -38,6 +38,11 @@ NUMBER_WORDS = {
     "fifth": 5, "sixth": 6, "tenth": 10, "twelfth": 12, "halves": 2, "thirds": 3,
     "quarters": 4, "fourths": 4, "fifths": 5, "sixths": 6, "tenths": 10,
 }  # fmt: skip
+TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
+}  # fmt: skip
 # Numbers a correct chain uses without the question giving them: small counts, tens and
 # hundreds (percentages) always; the common conversion factors only when a word of the question
 # or the chain names their unit (7 needs a week, 60 minutes, hours or seconds). Chosen on GSM8K
@@ -130,9 +135,10 @@ def step_findings(step: int, text: str) -> list[Finding]:
 
 
 def stated_numbers(text: str) -> set[sympy.Rational]:
-    """Every number a text states, in digits or in words."""
+    """Every number a text states, in digits or in words ('sixty-five' is 65 as well)."""
     numbers: set[sympy.Rational] = set()
-    for token in tokenize(text):
+    tokens = tokenize(text)
+    for index, token in enumerate(tokens):
         if token.kind == NUMBER:
             try:
                 numbers.add(number_value(token))
@@ -140,6 +146,10 @@ def stated_numbers(text: str) -> set[sympy.Rational]:
                 continue
         elif token.kind == WORD and token.symbol in NUMBER_WORDS:
             numbers.add(sympy.Integer(NUMBER_WORDS[token.symbol]))
+            if token.symbol in TENS and index + 2 < len(tokens):
+                hyphen, unit = tokens[index + 1], tokens[index + 2]
+                if hyphen.text == "-" and unit.symbol in UNITS and not unit.space_before:
+                    numbers.add(sympy.Integer(NUMBER_WORDS[token.symbol] + UNITS[unit.symbol]))
     return numbers
 
 
