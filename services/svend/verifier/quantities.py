@@ -22,8 +22,8 @@ from svend.verifier.arithmetic import (
     OPERATOR,
     PERCENT,
     TIMES,
+    Equation,
     approximately,
-    find_equations,
 )
 
 NUMBER_TEXT = r"\$?\d+(?:,\d{3})*(?:\.\d+)?"
@@ -126,46 +126,32 @@ def rate_claims(text: str) -> list[RateClaim]:
     return claims
 
 
-@dataclass(frozen=True)
-class MoneyMismatch:
-    """A quotient written as money that divides a count by money: '30 / $2 = $15' gives a count
-    per dollar, not dollars."""
-
-    start: int
-    end: int
-    detail: str
-
-
 def _is_money(text: str, start: int) -> bool:
     """Whether the number starting at `start` is written after a currency sign."""
     before = text[:start].rstrip()
     return bool(before) and before[-1] in CURRENCY_SIGNS
 
 
-def money_mismatches(text: str) -> list[MoneyMismatch]:
-    """The equations of a text made only of products and quotients whose result is written as
-    money while their operands divide a count by money ('30 / $2 = $15', '6 / $15 = $0.40'): a
-    multiplication written as a division, whose arithmetic may hold. Results that put money on
-    every operand ('$3*$10=$30', '$100/$50 = $2') are left alone, since people write the sign
-    loosely there; so are sums, and products that mix in rates written with a slash or 'per'."""
-    found = []
-    for equation in find_equations(text):
-        claim = text[equation.start : equation.end]
-        results = [t for t in equation.right if t.kind == NUMBER]
-        if RATE_WRITTEN.search(claim) or not results or not _is_money(text, results[0].start):
-            continue
-        power, money_operands, divides = 0, 0, False
-        for token in equation.left:
-            if token.kind == NUMBER:
-                money = _is_money(text, token.start)
-                money_operands += money
-                power += -money if divides else money
-            elif token.kind == OPERATOR and token.symbol in (TIMES, DIVIDE):
-                divides = token.symbol == DIVIDE
-            elif not (token.kind == OPERATOR and token.symbol == PERCENT):
-                break
-        else:
-            if money_operands and power < 0:
-                detail = f"{claim} states money, but it divides a count by money"
-                found.append(MoneyMismatch(equation.start, equation.end, detail))
-    return found
+def divides_count_by_money(text: str, equation: Equation) -> bool:
+    """Whether an equation of `text` made only of products and quotients writes its result as
+    money while its operands divide a count by money ('30 / $2 = $15', '6 / $15 = $0.40'): a
+    multiplication written as a division, whose arithmetic may hold. Money on every operand
+    ('$3*$10=$30', '$100/$50 = $2') is left alone, since people write the sign loosely there;
+    so are sums, and products that mix in rates written with a slash or 'per'."""
+    results = [t for t in equation.right if t.kind == NUMBER]
+    if (
+        not results
+        or not _is_money(text, results[0].start)
+        or RATE_WRITTEN.search(text[equation.start : equation.end])
+    ):
+        return False
+    power, divides = 0, False
+    for token in equation.left:
+        if token.kind == NUMBER:
+            money = _is_money(text, token.start)
+            power += -money if divides else money
+        elif token.kind == OPERATOR and token.symbol in (TIMES, DIVIDE):
+            divides = token.symbol == DIVIDE
+        elif not (token.kind == OPERATOR and token.symbol == PERCENT):
+            return False
+    return power < 0
