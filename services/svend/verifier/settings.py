@@ -59,6 +59,14 @@ class VerifierSettings(EncoderServiceSettings):
         "on a CPU; the committed policy was fitted on its scores), onnxruntime or torch "
         "(exact float scores, a few hundredths off the policy's).",
     )
+    model_threads: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="CPU threads of the step scorer's forward pass. One leaves the other core "
+        "of a 2-core host to the exact checks that run beside it; with two, Verify's p50 was "
+        "about 3 ms slower in bench/verifier.py.",
+    )
     max_batch: int = Field(
         16, ge=1, le=1024, description="Most chains scored together in one forward pass."
     )
