@@ -64,7 +64,9 @@ class HyperParameters:
     """Everything that shapes the trained weights; recorded verbatim in the manifest."""
 
     seed: int = 7
-    epochs: int = 1
+    # A fraction of an epoch counts: the last epoch stops at that share of its batches, where the
+    # learning rate has decayed to zero.
+    epochs: float = 1.25
     batch_size: int = 16
     lr_lora: float = 5e-4
     lr_heads: float = 2e-3
@@ -72,14 +74,16 @@ class HyperParameters:
     warmup_ratio: float = 0.06
     lora_r: int = 8
     lora_alpha: int = 16
-    lora_dropout: float = 0.1
+    # No dropout on LoRA's input: it copies every adapted layer's input, and without it a step
+    # takes 1.2 s instead of 1.8 s here, which buys a quarter epoch more within the budget.
+    lora_dropout: float = 0.0
     # Which layers get LoRA ("3,4,5": the upper half only, cheaper steps). Trained on chains of
     # every corruption kind, every layer for one epoch reached a lower validation loss (0.805)
     # than the upper half for 1.6 epochs (0.828) in the same time.
     lora_layers: str = "all"
     head_dropout: float = 0.1
     threads: int = 2
-    time_budget_min: float = 20.0
+    time_budget_min: float = 22.5
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def train(data: Path, out: Path, hp: HyperParameters, layout: Layout) -> dict[st
         ],
         weight_decay=hp.weight_decay,
     )
-    total_steps = math.ceil(len(train_examples) / hp.batch_size) * hp.epochs
+    total_steps = math.ceil(math.ceil(len(train_examples) / hp.batch_size) * hp.epochs)
     scheduler = get_linear_schedule_with_warmup(
         optimizer, int(total_steps * hp.warmup_ratio), total_steps
     )
@@ -196,11 +200,13 @@ def train(data: Path, out: Path, hp: HyperParameters, layout: Layout) -> dict[st
     step = 0
     train_started = last_print = time.monotonic()
     model.train()
-    for epoch in range(hp.epochs):
+    for epoch in range(math.ceil(hp.epochs)):
         running = 0.0
         for batch in length_batches(
             train_examples, hp.batch_size, rng, lambda e: len(e.window.ids)
         ):
+            if step == total_steps:
+                break
             loss = loss_fn(model(batch, pad_id), targets_of(batch))
             optimizer.zero_grad()
             loss.backward()
