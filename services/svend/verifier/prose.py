@@ -106,8 +106,8 @@ def implicit_numbers(text: str) -> set[sympy.Rational]:
 
 def step_findings(step: int, text: str) -> list[Finding]:
     """One finding per equation and per rate claim ('3 hours at 45 mph is 135 miles') the
-    step's text writes, and a failed one for each result written as money that its operands do
-    not make ('30 / $2 = $15'); claims that cannot be read are left out."""
+    step's text writes, and a failed one for each count divided by money that it states as
+    money ('30 / $2 = $15'); claims that cannot be read are left out."""
     findings = []
     for equation in find_equations(text):
         checked = recompute(equation)
