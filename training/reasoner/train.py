@@ -352,7 +352,7 @@ class LearnedTokensTrainer(Trainer):
             and model.training
             and ids.shape[1] > start
             and bool(positions.min() >= start)
-            and bool((ids[:, :start] == self.prefix).all())
+            and bool((ids[:, :start] == self.prefix.to(ids.device)).all())
         )
         if shares_prefix:
             outputs = model(

@@ -95,10 +95,14 @@ BINARY_OPERATORS = frozenset({PLUS, MINUS, TIMES, DIVIDE, POWER, OF})
 # Tokens after which an operand is complete (a following "(" or "√" multiplies it).
 OPERAND_ENDS = frozenset({CLOSE, PERCENT, SQUARED, CUBED, PI})
 
+# Signs written before a sum of money; the tokenizer drops them, the money check reads them.
+CURRENCY_SIGNS = "$€£¥"
 TOKEN_PATTERN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<skip>[$€£¥]|\\left|\\right|\\,|\\;|\\!)
+  | (?P<skip>["""
+    + re.escape(CURRENCY_SIGNS)
+    + r"""]|\\left|\\right|\\,|\\;|\\!)
   | (?P<number>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
   | (?P<equals>==|=|≈|\\approx)
   | (?P<operator>\*\*|\\times|\\cdot|\\div|\\sqrt|\\frac|\\pi

@@ -17,6 +17,7 @@ import pint
 import sympy
 
 from svend.verifier.arithmetic import (
+    CURRENCY_SIGNS,
     DIVIDE,
     NUMBER,
     OPERATOR,
@@ -55,10 +56,11 @@ RATE_CLAIMS = (
         + named_quantity("result")
     ),
 )
-CURRENCY_SIGNS = "$€£¥"
 # A unit written with a slash or 'per' inside a product ('6 days / $3/day', '10 beads/$1') makes
 # its numbers rates, whose money the sign alone does not tell.
-RATE_WRITTEN = re.compile(r"[^\W\d_]\s*/|/\s*[^\W\d_$€£¥]|\bper\b", re.IGNORECASE)
+RATE_WRITTEN = re.compile(
+    rf"[^\W\d_]\s*/|/\s*[^\W\d_{re.escape(CURRENCY_SIGNS)}]|\bper\b", re.IGNORECASE
+)
 # 'an hour' is 'per hour'; money is a unit of its own, so "$12 per hour" times hours is dollars.
 PER_WORDS = re.compile(r"\s+(?:an|a)\s+")
 
