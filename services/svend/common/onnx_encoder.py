@@ -47,6 +47,15 @@ EXPORTER_PACKAGES = ("torch", "transformers", "onnxscript", "onnx", "onnxruntime
 MAX_TOKENS = 512
 # Loggers of the exporter's passes, which report every rewrite at INFO.
 EXPORTER_LOGGERS = ("torch.onnx", "onnx_ir", "onnxscript")
+# The attention the graph is exported with. transformers' default (sdpa) exports as a graph that
+# guards fully masked rows with IsNaN and Where over every attention matrix; the eager attention
+# computes the same values without them and runs 2-3 ms faster for 132 tokens on one thread.
+EXPORTED_ATTENTION = "eager"
+# ONNX Runtime fusions left off. Its fused SkipLayerNormalization kernel takes 0.3 ms per layer
+# norm for 132 tokens on this CPU where the unfused Add and LayerNormalization take a sixth of
+# that; without it the int8 graph runs 20% faster, with the same outputs to within 1e-5 on the
+# exact graph.
+DISABLED_FUSIONS = ("SkipLayerNormFusion",)
 
 
 def cache_key(manifest: dict[str, Any]) -> str:
@@ -56,6 +65,7 @@ def cache_key(manifest: dict[str, Any]) -> str:
         "files": manifest["files"],
         "lora": manifest["hyperparameters"]["lora"],
         "exporter": {name: metadata.version(name) for name in EXPORTER_PACKAGES},
+        "attention": EXPORTED_ATTENTION,
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
@@ -89,7 +99,9 @@ def quiet_exporter() -> Iterator[None]:
 
 
 def export_graph(encoder: nn.Module) -> bytes:
-    """The serialized ONNX graph of `encoder`, with dynamic batch and sequence length."""
+    """The serialized ONNX graph of `encoder`, with dynamic batch and sequence length (the
+    encoder is switched to the exported attention, which gives the same hidden states)."""
+    encoder.set_attn_implementation(EXPORTED_ATTENTION)
     ids = torch.ones((2, 16), dtype=torch.long)
     mask = torch.ones_like(ids)
     mask[1, 8:] = 0  # traced with padding, so the mask is a real input of the graph
@@ -181,7 +193,10 @@ class OnnxEncoder:
         # Idle pool threads would otherwise spin and take CPU from the service's event loop.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(
-            graph, options, providers=["CPUExecutionProvider"]
+            graph,
+            options,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=list(DISABLED_FUSIONS),
         )
 
     def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
