@@ -8,6 +8,7 @@ and on SIGTERM/SIGINT reports NOT_SERVING, then lets in-flight RPCs finish withi
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -125,6 +126,7 @@ def run(
 ) -> None:
     """Entry point of `python -m svend.<service>`: settings, logging, tracing, then serve."""
     settings = load_settings(settings_class)
+    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
     configure_logging(settings.service_name(), settings.log_level)
     configure_tracing(settings.service_name())
 

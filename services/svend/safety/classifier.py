@@ -63,7 +63,7 @@ class Classifier:
 
     async def score_passages(self, passages: Sequence[str]) -> list[Assessment]:
         predictions = await asyncio.gather(
-            *(self.batcher.submit((passage, "output")) for passage in passages)
+            *self.batcher.submit_many((passage, "output") for passage in passages)
         )
         return [assessment_from(prediction, "output") for prediction in predictions]
 

@@ -167,13 +167,17 @@ class StepScorer:
             )
         return scorer
 
-    def logits(self, chains: Sequence[ChainText]) -> list[torch.Tensor]:
-        """Raw logits of each chain: one per step, then one for the answer."""
-        cut: list[tuple[int, Window]] = []
-        for index, (question, steps, answer) in enumerate(chains):
-            segments = [*steps, ANSWER_PREFIX + answer]
-            cut.extend((index, w) for w in windows(self.tokenizer, question, segments, self.layout))
-        scores = [torch.empty(len(steps) + 1) for _, steps, _ in chains]
+    def chain_windows(self, chain: ChainText) -> list[Window]:
+        """The chain (its steps, then the answer) tokenized and cut into scored windows."""
+        question, steps, answer = chain
+        return windows(self.tokenizer, question, [*steps, ANSWER_PREFIX + answer], self.layout)
+
+    def window_logits(self, cut_chains: Sequence[Sequence[Window]]) -> list[torch.Tensor]:
+        """Raw logits of each chain cut by chain_windows: one per step, then one for the
+        answer. Tokenizing apart from this lets a service cut a chain on its event loop and
+        run only the forward pass in a worker thread."""
+        cut = [(index, w) for index, chain in enumerate(cut_chains) for w in chain]
+        scores = [torch.empty(sum(len(w.spans) for w in chain)) for chain in cut_chains]
         cut.sort(key=lambda item: len(item[1].ids))
         with torch.inference_mode():
             for start in range(0, len(cut), self.batch_size):
@@ -186,6 +190,15 @@ class StepScorer:
                     scores[owner][segment] = value
         return scores
 
+    def window_wrong_probabilities(
+        self, cut_chains: Sequence[Sequence[Window]]
+    ) -> list[list[float]]:
+        """Calibrated P(wrong) of each chain cut by chain_windows: per step, then the
+        answer's."""
+        return [
+            torch.sigmoid(z / self.temperature).tolist() for z in self.window_logits(cut_chains)
+        ]
+
     def wrong_probabilities(self, chains: Sequence[ChainText]) -> list[list[float]]:
         """Calibrated P(wrong) of each chain: per step, then the answer's."""
-        return [torch.sigmoid(z / self.temperature).tolist() for z in self.logits(chains)]
+        return self.window_wrong_probabilities([self.chain_windows(c) for c in chains])

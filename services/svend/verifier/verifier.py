@@ -10,11 +10,11 @@ from svend.common.batching import MicroBatcher
 from svend.verifier.chain import Chain, ChainText, Step, StepKind
 from svend.verifier.findings import Finding, Learned, Report, ScorerPolicy, combine
 from svend.verifier.prose import answer_finding, provenance_findings, step_findings
-from svend.verifier.structure import structure
+from svend.verifier.structure import Structure, structure
 from svend.verifier.tool_check import ToolRunner, tool_findings
 
 if TYPE_CHECKING:
-    from svend.verifier.scorer import StepScorer
+    from svend.verifier.scorer import StepScorer, Window
 
 PROSE_KINDS = frozenset({StepKind.THOUGHT, StepKind.ANSWER})
 DIGIT = re.compile(r"\d")
@@ -44,17 +44,24 @@ def conclude(
     findings: Sequence[Finding],
     wrong: Sequence[float] | None = None,
     policy: ScorerPolicy | None = None,
+    shape: Structure | None = None,
 ) -> Report:
     """Add the final answer's check to the steps' findings and combine them, with the step
-    scorer's P(wrong) when there is one, into a report."""
+    scorer's P(wrong) when there is one, into a report. `shape` is the chain's structure when
+    the caller computed it already."""
     texts = [step.text for step in chain.steps]
     answer = answer_finding(chain.answer, texts, findings)
     learned = None
     if wrong is not None:
-        _, read, _ = scorer_text(chain)
-        learned = Learned(wrong, structure(chain.question, read, chain.answer, findings))
+        learned = Learned(wrong, shape or chain_structure(chain, findings))
     checked = [*findings, *([answer] if answer else [])]
     return combine(checked, len(chain.steps), learned, policy)
+
+
+def chain_structure(chain: Chain, findings: Sequence[Finding]) -> Structure:
+    """How the chain hangs together, read from the text the step scorer reads."""
+    _, read, _ = scorer_text(chain)
+    return structure(chain.question, read, chain.answer, findings)
 
 
 def scorer_text(chain: Chain) -> ChainText:
@@ -87,29 +94,44 @@ class Verifier:
         self.tools = tools
         self.tools_concurrency = tools_concurrency
         self.policy = policy
-        self.batcher: MicroBatcher[ChainText, list[float]] | None = (
-            MicroBatcher(scorer.wrong_probabilities, max_batch=max_batch) if scorer else None
+        self.batcher: MicroBatcher[list[Window], list[float]] | None = (
+            MicroBatcher(scorer.window_wrong_probabilities, max_batch=max_batch) if scorer else None
         )
+        self.scorer = scorer
 
-    async def score(self, chain: Chain) -> list[float] | None:
-        """The scorer's P(wrong) per step then for the answer; None without a scorer or without
-        a thought that computes with numbers (what the scorer learned to judge). Tool steps are
-        context for it, and are judged by their exact re-runs alone (P(wrong) 0)."""
-        thoughts = [s.text for s in chain.steps if s.kind is StepKind.THOUGHT]
-        if self.batcher is None or not any(DIGIT.search(text) for text in thoughts):
+    def start_scoring(self, chain: Chain) -> "asyncio.Future[list[float]] | None":
+        """The scorer's P(wrong) per step then for the answer, as a future whose forward pass
+        has started; None without a scorer or without a thought that computes with numbers (what
+        the scorer learned to judge)."""
+        if self.scorer is None or self.batcher is None:
             return None
-        wrong = await self.batcher.submit(scorer_text(chain))
-        for index, step in enumerate(chain.steps):
-            if step.kind not in PROSE_KINDS:
-                wrong[index] = 0.0
-        return wrong
+        thoughts = [s.text for s in chain.steps if s.kind is StepKind.THOUGHT]
+        if not any(DIGIT.search(text) for text in thoughts):
+            return None
+        return self.batcher.submit(self.scorer.chain_windows(scorer_text(chain)))
 
     async def verify(self, chain: Chain) -> Report:
-        """The report on one chain; exact arithmetic and the scorer run in threads beside the
-        tool re-runs."""
-        prose, tools, wrong = await asyncio.gather(
-            asyncio.to_thread(prose_findings, chain.question, chain.steps),
-            tool_findings(chain.steps, self.tools, self.tools_concurrency),
-            self.score(chain),
-        )
-        return conclude(chain, [*prose, *tools], wrong, self.policy)
+        """The report on one chain. The chain is cut into the scorer's windows here and its
+        forward pass starts first, so that the exact arithmetic and the chain's structure (in
+        threads) and the tool re-runs overlap it instead of holding the GIL before it starts.
+        Tool steps are context for the scorer and are judged by their exact re-runs alone
+        (P(wrong) 0)."""
+        scoring = self.start_scoring(chain)
+        shape: Structure | None = None
+        wrong: list[float] | None = None
+        try:
+            prose, tools = await asyncio.gather(
+                asyncio.to_thread(prose_findings, chain.question, chain.steps),
+                tool_findings(chain.steps, self.tools, self.tools_concurrency),
+            )
+            if scoring is not None:
+                shape = await asyncio.to_thread(chain_structure, chain, [*prose, *tools])
+                wrong = list(await scoring)
+        finally:
+            if scoring is not None:
+                scoring.cancel()
+        if wrong is not None:
+            for index, step in enumerate(chain.steps):
+                if step.kind not in PROSE_KINDS:
+                    wrong[index] = 0.0
+        return conclude(chain, [*prose, *tools], wrong, self.policy, shape)
