@@ -8,6 +8,7 @@ from google.protobuf import struct_pb2
 
 from svend.common.v1 import reasoning_pb2, tool_pb2, verification_pb2
 from svend.verifier.v1 import verifier_pb2, verifier_pb2_grpc
+from svend.verifier.verifier import INLINE_CUT_STEPS
 
 PASS, FAIL = verification_pb2.VERDICT_PASS, verification_pb2.VERDICT_FAIL
 UNVERIFIED = verification_pb2.VERDICT_UNVERIFIED
@@ -151,6 +152,13 @@ def test_verify_with_the_step_scorer(start_mesh) -> None:
     reply = ask(dropped, "$26")
     assert reply.verdict == FAIL
     assert any("the question gives 4, which no step uses" in r for r in reply.reasons)
+
+    # A chain longer than INLINE_CUT_STEPS is cut into windows off the event loop: the same
+    # per-step model scores come back.
+    repeated = ["Again, Janet sells 16 - 3 - 4 = 9 eggs a day."] * (INLINE_CUT_STEPS + 8)
+    reply = ask([*repeated, right[1]], "$18")
+    assert len(reply.step_scores) == len(repeated) + 1
+    assert all(0.0 < score < 1.0 for score in reply.step_scores)
 
     reply = ask(["All cats are mammals.", "Tom is a cat, so Tom is a mammal."], "yes")
     assert reply.verdict == UNVERIFIED
