@@ -272,6 +272,7 @@ def test_verify_re_runs_tool_call_steps(gateway: httpx.Client) -> None:
         ("/v1/tools/unit_convert:call", {"arguments": {"value": 5, "from_unit": "km"}}, "to_unit"),
         ("/v1/safety:checkInput", {"text": ""}, "text"),
         ("/v1/verify", {"question": "q"}, "steps"),
+        ("/v1/verify", {"question": "q", "steps": [{"text": "1 + 1 = 2"}] * 1_000}, "steps"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(
