@@ -57,7 +57,7 @@ def conclude(
     answer = answer_finding(chain.answer, texts, findings)
     learned = None
     if wrong is not None:
-        learned = Learned(wrong, shape or chain_structure(chain, findings))
+        learned = Learned(wrong, shape if shape is not None else chain_structure(chain, findings))
     checked = [*findings, *([answer] if answer else [])]
     return combine(checked, len(chain.steps), learned, policy)
 
