@@ -146,6 +146,27 @@ def test_standard_path_runs_the_reasoner(gateway: httpx.Client) -> None:
     assert {"reason", "verify", "safety_output"} <= set(body["timings_ms"])
 
 
+def test_deep_path_samples_and_votes(gateway: httpx.Client) -> None:
+    reply = gateway.post("/v1/ask", json={"query": "What is 19 times 21?", "path": "PATH_DEEP"})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["path"] == "PATH_DEEP"
+    assert re.search(r"; [23] chains sampled.*, verifier-weighted vote \{", body["path_reason"])
+    assert body["steps"]
+    assert {"reason", "verify"} <= set(body["timings_ms"])
+
+
+def test_a_failed_standard_answer_falls_back_to_the_deep_path(gateway: httpx.Client) -> None:
+    query = "What is 17 times 23?"
+    standard = gateway.post("/v1/ask", json={"query": query, "path": "PATH_STANDARD"}).json()
+    if standard["verification"]["verdict"] != "VERDICT_FAIL":
+        pytest.skip("the reasoner's standard answer was not failed; there is nothing to fall back")
+    body = gateway.post("/v1/ask", json={"query": query}).json()
+    assert body["path"] == "PATH_DEEP"
+    assert body["path_reason"].startswith("the verifier failed the standard answer")
+    assert "chains sampled" in body["path_reason"]
+
+
 def test_stream_ends_with_the_answer(gateway: httpx.Client) -> None:
     reply = gateway.post("/v1/ask:stream", json={"query": "convert 2 h to min"})
     assert reply.status_code == 200, reply.text

@@ -1,7 +1,17 @@
 """Rendering direct tool answers and the deep path's verifier-weighted vote."""
 
+import pytest
+from pydantic import ValidationError
+
 from svend.common.v1 import reasoning_pb2, verification_pb2
-from svend.router.answers import render_tool_answer, unanswered, vote_weight, weighted_vote
+from svend.router.answers import (
+    chains_agree,
+    render_tool_answer,
+    unanswered,
+    vote_weight,
+    weighted_vote,
+)
+from svend.router.settings import RouterSettings
 
 Verdict = verification_pb2.Verdict
 
@@ -49,3 +59,16 @@ def test_a_chain_without_an_answer_says_why() -> None:
     assert context_full.startswith("No answer: the question and the work so far filled")
     assert "model turns" in unanswered(reasoning_pb2.StopReason.STOP_REASON_STEP_LIMIT)
     assert "the reasoner stopped" in unanswered(reasoning_pb2.StopReason.STOP_REASON_UNSPECIFIED)
+
+
+def test_chains_agree_on_one_value_none_failed() -> None:
+    assert chains_agree([("391", Verdict.VERDICT_PASS), ("391.0", Verdict.VERDICT_UNVERIFIED)])
+    assert not chains_agree([("391", Verdict.VERDICT_PASS), ("381", Verdict.VERDICT_PASS)])
+    assert not chains_agree([("391", Verdict.VERDICT_PASS), ("391", Verdict.VERDICT_FAIL)])
+    assert not chains_agree([("", Verdict.VERDICT_PASS), ("", Verdict.VERDICT_PASS)])
+
+
+def test_deep_agreement_cannot_exceed_the_samples() -> None:
+    with pytest.raises(ValidationError, match="deep_agreement"):
+        RouterSettings(deep_samples=2, deep_agreement=3)
+    assert RouterSettings(deep_samples=4, deep_agreement=4).deep_agreement == 4

@@ -75,6 +75,16 @@ def normalise_value(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+def chains_agree(answers: Sequence[tuple[str, int]]) -> bool:
+    """True when every chain answered the same value and the verifier failed none of them."""
+    values = {normalise_value(value) for value, _ in answers}
+    return (
+        len(values) == 1
+        and "" not in values
+        and all(verdict != Verdict.VERDICT_FAIL for _, verdict in answers)
+    )
+
+
 def vote_weight(verdict: int, confidence: float) -> float:
     """How much one verified chain counts in the deep path's vote."""
     if verdict == Verdict.VERDICT_PASS:

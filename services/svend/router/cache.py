@@ -1,15 +1,19 @@
 """The answer cache: Redis when configured, in memory otherwise.
 
 A direct tool request is keyed on the tool call it parses to (so "convert 5 km to miles" and
-"How many miles is 5 km?" share an entry); any other question on its text with only Unicode
-composition (NFC) and runs of whitespace folded. Case is kept: "1 Mm" is not "1 mm", and "X" is
-not "x" in an expression. So questions that differ in a number, unit, sign or word never share
-an entry.
+"How many miles is 5 km?" share an entry); any other question on its canonical text: Unicode
+composed (NFC), runs of whitespace folded, and the case of plain words folded. Case is kept
+wherever it can change the meaning: in words of one or two letters ("A", "Mm", "CO"), mixed-case
+ones ("NaCl", "pH"), words whose case variants are different units ("MeV" and "meV", "Gal" and
+"gal"), words written against a math operator (symbols in an expression), and words the query
+spells in two cases. So questions that differ in a number, unit, sign or word never share an
+entry, while "What is the Boiling Point of water" and "what is the boiling point of WATER" do.
 """
 
 import hashlib
 import json
 import logging
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -18,6 +22,8 @@ import cachetools
 import redis.asyncio as redis
 from prometheus_client import Counter
 
+from svend.router.quick import parsed_unit
+
 log = logging.getLogger("svend.router.cache")
 
 CACHE_LOOKUPS = Counter(
@@ -25,12 +31,41 @@ CACHE_LOOKUPS = Counter(
     "Answer cache lookups, by backend and outcome.",
     ["backend", "outcome"],
 )
-KEY_PREFIX = "svend:answer:v1:"
+KEY_PREFIX = "svend:answer:v2:"
+# A run of letters that no digit, underscore or math operator touches, even across one space:
+# next to an operator it is a symbol of an expression, where case is meaning.
+WORD = re.compile(
+    r"(?<![\w=+\-*/^(<>])(?<![=+\-*/^(<>] )[^\W\d_]+(?![\w=+\-*/^()<>])(?! [=+\-*/^)<>])"
+)
+SHORTEST_FOLDED_WORD = 3
+
+
+def case_variants(word: str) -> set[str]:
+    return {word, word.lower(), word.upper(), word.title()}
+
+
+def case_is_meaningful(word: str) -> bool:
+    """True when folding word's case could merge two meanings."""
+    if len(word) < SHORTEST_FOLDED_WORD or word not in case_variants(word.lower()):
+        return True
+    units = {unit for variant in case_variants(word) if (unit := parsed_unit(variant))}
+    return len(units) > 1
 
 
 def canonical_query(query: str) -> str:
-    """Compose Unicode characters (NFC) and fold runs of whitespace; change nothing else."""
-    return " ".join(unicodedata.normalize("NFC", query).split())
+    """NFC, whitespace folded, and the case of plain words folded (see the module docstring)."""
+    text = " ".join(unicodedata.normalize("NFC", query).split())
+    spellings: dict[str, set[str]] = {}
+    for word in WORD.findall(text):
+        spellings.setdefault(word.lower(), set()).add(word)
+
+    def fold(match: re.Match[str]) -> str:
+        word = match.group()
+        if len(spellings[word.lower()]) > 1 or case_is_meaningful(word):
+            return word
+        return word.lower()
+
+    return WORD.sub(fold, text)
 
 
 def cache_key(query: str, scope: str) -> str:

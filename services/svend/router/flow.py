@@ -8,7 +8,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,16 +30,18 @@ from svend.common.errors import (
     UnavailableError,
 )
 from svend.common.v1 import reasoning_pb2, safety_pb2, tool_pb2, verification_pb2
+from svend.reasoner.v1 import reasoner_pb2
 from svend.router.answers import (
+    chains_agree,
     describe_call,
     render_tool_answer,
     unanswered,
     vote_weight,
     weighted_vote,
 )
-from svend.router.cache import AnswerCache, cache_key, tool_call_key
-from svend.router.paths import choose_path
-from svend.router.quick import DirectRequest, parse_direct_request
+from svend.router.cache import AnswerCache
+from svend.router.paths import route
+from svend.router.quick import DirectRequest
 from svend.router.settings import RouterSettings
 from svend.router.v1 import router_pb2
 
@@ -59,10 +61,14 @@ BLOCKED = "The answer was withheld by Svend's safety check{categories}."
 
 
 Emit = Callable[[router_pb2.AskStreamResponse], Awaitable[None]]
+# A chain with the verifier's report on it.
+VerifiedChain = tuple[Any, verification_pb2.Verification]
+# Time kept back from a deep fallback, so that the standard answer can still be returned.
+FALLBACK_MARGIN_SECONDS = 1.0
 
 
 class Timer:
-    """Milliseconds per stage of one request."""
+    """Milliseconds per stage of one request, summed over a stage's repeats."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
@@ -74,7 +80,8 @@ class Timer:
         try:
             yield
         finally:
-            self.stages[name] = round((time.perf_counter() - began) * 1e3, 3)
+            elapsed = (time.perf_counter() - began) * 1e3
+            self.stages[name] = round(self.stages.get(name, 0.0) + elapsed, 3)
 
     def total(self) -> dict[str, float]:
         return {**self.stages, "total": round((time.perf_counter() - self.started) * 1e3, 3)}
@@ -188,14 +195,9 @@ class Router:
             response.timings_ms.update(timer.total())
             return response
 
-        direct = parse_direct_request(query)
-        path, reason = choose_path(forced_path, direct)
-        if path == Path.PATH_QUICK and direct is not None:
-            key = tool_call_key(direct.tool, direct.arguments)
-        else:
-            key = cache_key(query, Path.Name(forced_path))
+        chosen = route(query, forced_path)
         with timer.stage("cache"):
-            cached = await self.cache.get(key)
+            cached = await self.cache.get(chosen.cache_key)
         if cached is not None:
             hit = router_pb2.AskResponse.FromString(cached)
             hit.cached = True
@@ -205,15 +207,21 @@ class Router:
             hit.timings_ms.update(timer.total())
             return hit
 
-        response.path = path
-        response.path_reason = reason
-        if path == Path.PATH_QUICK and direct is not None:
+        response.path = chosen.path
+        response.path_reason = chosen.reason
+        if chosen.direct is not None:
             with timer.stage("quick"):
-                await self._quick(query, direct, response, timer, emit)
-        elif path == Path.PATH_DEEP:
+                await self._quick(query, chosen.direct, response, timer, emit)
+        elif chosen.path == Path.PATH_DEEP:
             await self._deep(query, response, timer)
         else:
             await self._standard(query, response, timer, emit)
+            if (
+                forced_path == Path.PATH_UNSPECIFIED
+                and self.settings.standard_falls_back_to_deep
+                and response.verification.verdict == Verdict.VERDICT_FAIL
+            ):
+                await self._fall_back_to_deep(query, response, timer)
 
         with timer.stage("safety_output"):
             await self._check_output(query, response)
@@ -222,7 +230,7 @@ class Router:
             stored = router_pb2.AskResponse()
             stored.CopyFrom(response)
             stored.timings_ms.clear()
-            await self.cache.set(key, stored.SerializeToString())
+            await self.cache.set(chosen.cache_key, stored.SerializeToString())
         return response
 
     async def _check_input(self, query: str) -> Any:
@@ -376,10 +384,54 @@ class Router:
             raise UnavailableError("the reasoner's stream ended without a chain")
         return chain
 
-    async def _deep(self, query: str, response: router_pb2.AskResponse, timer: Timer) -> None:
+    async def _deep(
+        self,
+        query: str,
+        response: router_pb2.AskResponse,
+        timer: Timer,
+        earlier: Sequence[VerifiedChain] = (),
+    ) -> None:
+        """Sample chains, verify each and answer by verifier-weighted vote.
+
+        The first deep_agreement chains are sampled first; when their answers agree and the
+        verifier fails none of them, the rest are never sampled. Earlier chains (a standard
+        answer that failed verification) take part in the vote.
+        """
+        first_round = min(self.settings.deep_agreement, self.settings.deep_samples)
+        sampled = await self._sample_verified(query, first_round, timer)
+        agreed = chains_agree(
+            [
+                (chain.final_value or chain.answer, verification.verdict)
+                for chain, verification in sampled
+            ]
+        )
+        if not agreed and self.settings.deep_samples > first_round:
+            sampled += await self._sample_verified(
+                query, self.settings.deep_samples - first_round, timer
+            )
+        candidates = [*earlier, *sampled]
+        best, tallies = weighted_vote(
+            [
+                (chain.final_value or chain.answer, vote_weight(v.verdict, v.confidence))
+                for chain, v in candidates
+            ]
+        )
+        chain, verification = candidates[best]
+        response.steps.extend(chain.steps)
+        response.tool_calls.extend(chain.tool_calls)
+        response.answer = chain.answer or unanswered(chain.stop_reason)
+        response.final_value = chain.final_value
+        response.verification.CopyFrom(verification)
+        summary = ", ".join(f"{value}: {weight:.2f}" for value, weight in tallies.items())
+        stopped = f", the first {first_round} agreed" if agreed else ""
+        response.path_reason += (
+            f"; {len(sampled)} chains sampled{stopped}, verifier-weighted vote {{{summary}}}"
+        )
+
+    async def _sample_verified(self, query: str, n: int, timer: Timer) -> list[VerifiedChain]:
         with timer.stage("reason"):
             try:
-                sampled = await self.reasoner.sample(query, n=self.settings.deep_samples)
+                sampled = await self.reasoner.sample(query, n=n)
             except grpc.aio.AioRpcError as error:
                 raise downstream_failure("the reasoner", error) from None
         chains = list(sampled.chains)
@@ -389,19 +441,51 @@ class Router:
             verifications = await asyncio.gather(
                 *(self._verify(query, chain.steps, chain.answer) for chain in chains)
             )
-        candidates = [
-            (chain.final_value or chain.answer, vote_weight(v.verdict, v.confidence))
-            for chain, v in zip(chains, verifications, strict=True)
-        ]
-        best, tallies = weighted_vote(candidates)
-        chain = chains[best]
-        response.steps.extend(chain.steps)
-        response.tool_calls.extend(chain.tool_calls)
-        response.answer = chain.answer or unanswered(chain.stop_reason)
-        response.final_value = chain.final_value
-        response.verification.CopyFrom(verifications[best])
-        summary = ", ".join(f"{value}: {weight:.2f}" for value, weight in tallies.items())
-        response.path_reason += f"; {len(chains)} chains, verifier-weighted vote {{{summary}}}"
+        return list(zip(chains, verifications, strict=True))
+
+    async def _fall_back_to_deep(
+        self, query: str, response: router_pb2.AskResponse, timer: Timer
+    ) -> None:
+        """Replace a standard answer the verifier failed by the deep path's, when there is time.
+
+        The deep path must finish before the request's deadline; when it cannot start or
+        finish in time, or fails, the standard answer stands, marked failed, and the reason
+        says why.
+        """
+        left = remaining_seconds()
+        if left is None or left < self.settings.deep_fallback_min_seconds:
+            response.path_reason += (
+                "; the verifier failed the answer, and too little time was left to go deep"
+            )
+            return
+        standard = reasoner_pb2.ReasoningChain(
+            steps=response.steps,
+            tool_calls=response.tool_calls,
+            answer=response.answer,
+            final_value=response.final_value,
+        )
+        failed = verification_pb2.Verification()
+        failed.CopyFrom(response.verification)
+        deep = router_pb2.AskResponse(
+            path=Path.PATH_DEEP,
+            path_reason="the verifier failed the standard answer, so the deep path ran",
+        )
+        try:
+            async with asyncio.timeout(left - FALLBACK_MARGIN_SECONDS):
+                await self._deep(query, deep, timer, earlier=[(standard, failed)])
+        except (TimeoutError, ServiceError) as error:
+            log.warning("deep fallback did not finish: %s", error or "out of time")
+            response.path_reason += (
+                "; the verifier failed the answer, and the deep path did not finish in time"
+            )
+            return
+        for field in ("steps", "tool_calls"):
+            response.ClearField(field)
+        response.steps.extend(deep.steps)
+        response.tool_calls.extend(deep.tool_calls)
+        response.verification.CopyFrom(deep.verification)
+        response.answer, response.final_value = deep.answer, deep.final_value
+        response.path, response.path_reason = deep.path, deep.path_reason
 
     async def _verify(self, query: str, steps: Any, answer: str) -> verification_pb2.Verification:
         if not steps and not answer:

@@ -1,9 +1,22 @@
-"""Choosing the path: how much work a question gets."""
+"""Choosing the path: how much work a question gets, and the key its answer is cached under."""
 
-from svend.router.quick import DirectRequest
+from dataclasses import dataclass
+
+from svend.router.cache import cache_key, tool_call_key
+from svend.router.quick import DirectRequest, parse_direct_request
 from svend.router.v1 import router_pb2
 
 Path = router_pb2.Path
+
+
+@dataclass(frozen=True)
+class Route:
+    """The path a question takes, why, and where its answer is cached."""
+
+    path: int
+    reason: str
+    direct: DirectRequest | None
+    cache_key: str
 
 
 def choose_path(forced: int, direct: DirectRequest | None) -> tuple[int, str]:
@@ -17,3 +30,13 @@ def choose_path(forced: int, direct: DirectRequest | None) -> tuple[int, str]:
     if direct is not None:
         return Path.PATH_QUICK, f"direct tool request: {direct.reason}"
     return Path.PATH_STANDARD, "needs reasoning: no direct tool request recognised"
+
+
+def route(query: str, forced: int) -> Route:
+    """Route a validated query: a quick answer is keyed on its tool call, any other on its text
+    within the forced path (a forced DEEP answer is not a STANDARD one)."""
+    direct = parse_direct_request(query)
+    path, reason = choose_path(forced, direct)
+    if path == Path.PATH_QUICK and direct is not None:
+        return Route(path, reason, direct, tool_call_key(direct.tool, direct.arguments))
+    return Route(path, reason, None, cache_key(query, Path.Name(forced)))

@@ -80,15 +80,19 @@ UNBOUNDED_POWER = re.compile(r"\d\s*(\*\*|\^)|(\*\*|\^)\s*[-+]?\s*\d{3,}")
 
 
 @lru_cache(maxsize=4096)
-def is_unit(text: str) -> bool:
-    """True when Pint knows text as a unit (cached: the same few units come up again and again)."""
+def parsed_unit(text: str) -> str | None:
+    """The unit Pint reads text as, or None (cached: the same few words come up again and again)."""
     if UNBOUNDED_POWER.search(text):
-        return False
+        return None
     try:
-        unit_registry().parse_units(text.strip())
+        return str(unit_registry().parse_units(text.strip()))
     except Exception:
-        return False
-    return True
+        return None
+
+
+def is_unit(text: str) -> bool:
+    """True when Pint knows text as a unit."""
+    return parsed_unit(text) is not None
 
 
 def parse_number(text: str) -> float:

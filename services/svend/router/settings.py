@@ -1,6 +1,6 @@
 """Router settings, from SVEND_ROUTER_* (and SVEND_REDIS_URL) environment variables."""
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from svend.common.settings import ServiceSettings
@@ -34,3 +34,27 @@ class RouterSettings(ServiceSettings):
     deep_samples: int = Field(
         3, ge=1, le=8, description="Chains the deep path samples (the reasoner serves at most 8)."
     )
+    deep_agreement: int = Field(
+        2,
+        ge=1,
+        le=8,
+        description="Chains the deep path samples first; when their answers agree and none "
+        "fails verification, it stops there.",
+    )
+    standard_falls_back_to_deep: bool = Field(
+        True,
+        description="Run the deep path when the verifier fails a standard answer the router "
+        "chose (a path forced by the caller is kept).",
+    )
+    deep_fallback_min_seconds: float = Field(
+        20.0, gt=0, description="Least time before the deadline for that fallback to start."
+    )
+
+    @model_validator(mode="after")
+    def agreement_within_samples(self) -> "RouterSettings":
+        if self.deep_agreement > self.deep_samples:
+            raise ValueError(
+                f"deep_agreement ({self.deep_agreement}) must not exceed deep_samples "
+                f"({self.deep_samples})"
+            )
+        return self
