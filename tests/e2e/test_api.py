@@ -146,6 +146,24 @@ def test_standard_path_runs_the_reasoner(gateway: httpx.Client) -> None:
     assert {"reason", "verify", "safety_output"} <= set(body["timings_ms"])
 
 
+@pytest.mark.parametrize(
+    ("query", "tool", "value"),
+    [
+        ("What is the molar mass of H2SO4?", "molecular_weight", "98.079 g/mol"),
+        ("What is the pH of 0.01 M HCl?", "ph", "2.00"),
+        ("Balance Fe + O2 -> Fe2O3", "reaction_balance", "4 Fe + 3 O2 -> 2 Fe2O3"),
+    ],
+)
+def test_chemistry_requests_take_the_quick_path(
+    gateway: httpx.Client, query: str, tool: str, value: str
+) -> None:
+    body = gateway.post("/v1/ask", json={"query": query}).json()
+    assert body["path"] == "PATH_QUICK", body
+    assert body["tool_calls"][0]["call"]["name"] == tool
+    assert body["final_value"] == value
+    assert body["verification"]["verdict"] == "VERDICT_PASS"
+
+
 def test_deep_path_samples_and_votes(gateway: httpx.Client) -> None:
     reply = gateway.post("/v1/ask", json={"query": "What is 19 times 21?", "path": "PATH_DEEP"})
     assert reply.status_code == 200, reply.text

@@ -36,6 +36,19 @@ def test_solutions_are_listed() -> None:
     assert value == "2, 3"
 
 
+def test_chemistry_answers_name_their_value() -> None:
+    assert render_tool_answer(
+        "molecular_weight", {"formula": "H2SO4"}, {"molar_mass": 98.079, "unit": "g/mol"}
+    ) == ("The molar mass of H2SO4 is 98.079 g/mol.", "98.079 g/mol")
+    answer, value = render_tool_answer(
+        "ph", {"kind": "strong_acid"}, {"ph": 2.0, "text": "pH 2.00 (pOH 12.00)"}
+    )
+    assert value == "2.00" and "pH 2.00 (pOH 12.00)" in answer
+    assert render_tool_answer(
+        "reaction_balance", {"equation": "Fe + O2 -> Fe2O3"}, {"equation": "4 Fe + 3 O2 -> 2 Fe2O3"}
+    ) == ("Balanced: 4 Fe + 3 O2 -> 2 Fe2O3", "4 Fe + 3 O2 -> 2 Fe2O3")
+
+
 def test_verified_minority_beats_unverified_majority() -> None:
     candidates = [
         ("41", vote_weight(Verdict.VERDICT_FAIL, 0.9)),

@@ -47,6 +47,39 @@ from svend.router.quick import parse_direct_request
         ),
         ("factorise x^2-1", "symbolic_math", {"operation": "factor", "expression": "x^2-1"}),
         ("what is 12 * 7?", "symbolic_math", {"operation": "simplify", "expression": "12 * 7"}),
+        ("What is the molar mass of H2SO4?", "molecular_weight", {"formula": "H2SO4"}),
+        ("Molecular weight of CuSO4·5H2O", "molecular_weight", {"formula": "CuSO4·5H2O"}),
+        (
+            "What is the pH of 0.01 M HCl?",
+            "ph",
+            {"kind": "strong_acid", "concentration": 0.01, "equivalents": 1},
+        ),
+        (
+            "pH of a 0.05 M Ba(OH)2 solution",
+            "ph",
+            {"kind": "strong_base", "concentration": 0.05, "equivalents": 2},
+        ),
+        (
+            "pH of 10 mM sodium hydroxide",
+            "ph",
+            {"kind": "strong_base", "concentration": 0.01, "equivalents": 1},
+        ),
+        (
+            "pH of 0.1 M acetic acid with Ka = 1.8e-5",
+            "ph",
+            {"kind": "weak_acid", "concentration": 0.1, "ka": 1.8e-5},
+        ),
+        (
+            "pH of 0.1 M ammonia (pKb = 4.74)",
+            "ph",
+            {"kind": "weak_base", "concentration": 0.1, "pkb": 4.74},
+        ),
+        ("Balance Fe + O2 -> Fe2O3", "reaction_balance", {"equation": "Fe + O2 -> Fe2O3"}),
+        (
+            "balance the equation: C3H8 + O2 → CO2 + H2O",
+            "reaction_balance",
+            {"equation": "C3H8 + O2 → CO2 + H2O"},
+        ),
     ],
 )
 def test_direct_requests_are_recognised(query: str, tool: str, arguments: dict) -> None:
@@ -69,6 +102,14 @@ def test_direct_requests_are_recognised(query: str, tool: str, arguments: dict) 
         # Pint would compute 9**9**9 exactly and stall the router's event loop.
         "convert 5 m**9**9**9 to ft",
         "convert 5 m^999999999 to ft",
+        # Names, not formulas; a diprotic acid the pH tool's strong model would get wrong; a
+        # strong acid given in the wrong case; molality; a balance that is not chemistry.
+        "What is the molar mass of glucose?",
+        "What is the pH of 0.1 M H2SO4?",
+        "pH of 0.1 M hcl",
+        "pH of 0.1 m HCl",
+        "What is the pH of blood?",
+        "Balance my budget = hard",
     ],
 )
 def test_other_questions_need_reasoning(query: str) -> None:

@@ -44,6 +44,15 @@ def render_tool_answer(
         text = result.get("text") or f"{value} {unit}"
         source = f"{_format_number(arguments.get('value'))} {arguments.get('from_unit', '')}"
         return f"{source} = {text}", f"{value} {unit}".strip()
+    if tool == "molecular_weight":
+        mass = f"{result.get('molar_mass')} {result.get('unit', 'g/mol')}"
+        return f"The molar mass of {arguments.get('formula')} is {mass}.", mass
+    if tool == "ph":
+        value = f"{float(result.get('ph', 0.0)):.2f}"
+        return f"The pH is {value}: {result.get('text', '')}.", value
+    if tool == "reaction_balance":
+        equation = str(result.get("equation", ""))
+        return f"Balanced: {equation}", equation
     if "solutions" in result:
         solutions = [str(s) for s in result["solutions"]]
         variable = result.get("variable") or arguments.get("variable") or "x"

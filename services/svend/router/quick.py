@@ -1,8 +1,9 @@
 """The quick path: recognise direct tool requests and answer them without a language model.
 
 A request is direct when it names one exact computation: a unit conversion, an equation to
-solve, a derivative, an integral, or an expression to simplify, expand or factor. Anything
-else goes to a reasoning path.
+solve, a derivative, an integral, an expression to simplify, expand or factor, the molar mass
+of a formula, the pH of a strong acid or base (or of a weak one with its constant given), or a
+reaction to balance. Anything else goes to a reasoning path.
 """
 
 import re
@@ -55,6 +56,55 @@ ARITHMETIC_PATTERN = re.compile(
 REWRITE_PATTERN = re.compile(
     r"^(?P<operation>simplify|expand|factor|factorise|factorize)\s*:?\s+(?P<expression>.+)$",
     re.IGNORECASE,
+)
+
+# A chemical formula as written in a question: starts with an element's capital, no spaces.
+FORMULA = r"[A-Z][A-Za-z0-9()\[\]·•⋅*.^+\-]*"
+MOLAR_MASS_PATTERN = re.compile(
+    r"^(?i:(?:what\s+is\s+|what's\s+|calculate\s+|compute\s+|find\s+|give\s+)?(?:the\s+)?"
+    r"(?:molar\s+mass|molecular\s+weight|molecular\s+mass|formula\s+weight)\s+of\s+)"
+    rf"(?P<formula>{FORMULA})$"
+)
+# Concentrations in mol/L, by the unit a question writes them in.
+MOLAR_UNITS = {"M": 1.0, "mol/L": 1.0, "molar": 1.0, "mM": 1e-3, "mmol/L": 1e-3}
+PH_PATTERN = re.compile(
+    r"^(?:what\s+is\s+|what's\s+|calculate\s+|compute\s+|find\s+)?(?:the\s+)?ph\s+of\s+"
+    rf"(?:an?\s+)?(?P<concentration>{NUMBER})\s*(?P<unit>(?-i:mol/L|mmol/L|molar|mM|M))\s+"
+    r"(?P<solute>[\w()\s]+?)(?:\s+solution)?"
+    r"(?:\s*,?\s*\(?\s*(?:with\s+)?(?P<constant>pKa|pKb|Ka|Kb)\s*(?:=|of|is)?\s*"
+    rf"(?P<constant_value>{NUMBER})\s*\)?)?$",
+    re.IGNORECASE,
+)
+# Strong acids and bases by formula and name, with the H+ or OH- each formula unit releases.
+# Sulfuric acid is left out: its second proton is weak, so it needs more than this tool's model.
+STRONG_ACIDS = {"HCl": 1, "HBr": 1, "HI": 1, "HNO3": 1, "HClO4": 1, "HClO3": 1}
+STRONG_BASES = {
+    "LiOH": 1, "NaOH": 1, "KOH": 1, "RbOH": 1, "CsOH": 1,
+    "Ca(OH)2": 2, "Sr(OH)2": 2, "Ba(OH)2": 2,
+}  # fmt: skip
+SOLUTE_NAMES = {
+    "hydrochloric acid": "HCl",
+    "hydrobromic acid": "HBr",
+    "hydroiodic acid": "HI",
+    "nitric acid": "HNO3",
+    "perchloric acid": "HClO4",
+    "chloric acid": "HClO3",
+    "lithium hydroxide": "LiOH",
+    "sodium hydroxide": "NaOH",
+    "potassium hydroxide": "KOH",
+    "rubidium hydroxide": "RbOH",
+    "caesium hydroxide": "CsOH",
+    "cesium hydroxide": "CsOH",
+    "calcium hydroxide": "Ca(OH)2",
+    "strontium hydroxide": "Sr(OH)2",
+    "barium hydroxide": "Ba(OH)2",
+}
+# A neutral species with an optional coefficient, and a reaction of them ("2 H2 + O2 -> 2 H2O").
+SPECIES = r"(?:\d+\s*)?[A-Z][A-Za-z0-9()\[\]·]*"
+SIDE = rf"{SPECIES}(?:\s*\+\s*{SPECIES})*"
+BALANCE_PATTERN = re.compile(
+    r"^(?i:balance(?:\s+the)?(?:\s+(?:chemical|following))?(?:\s+(?:equation|reaction))?)"
+    rf"\s*:?\s+(?P<equation>{SIDE}\s*(?:->|→|⟶|=>|=|⇌)\s*{SIDE})$"
 )
 
 
@@ -161,7 +211,39 @@ def parse_symbolic(text: str) -> DirectRequest | None:
     return None
 
 
+def parse_ph(text: str) -> DirectRequest | None:
+    """pH of a strong acid or base named by formula or name, or of a weak one with its Ka/Kb."""
+    match = PH_PATTERN.match(text)
+    if not match:
+        return None
+    solute = " ".join(match["solute"].split())
+    solute = SOLUTE_NAMES.get(solute.lower(), solute)
+    concentration = parse_number(match["concentration"]) * MOLAR_UNITS[match["unit"]]
+    arguments: dict[str, Any] = {"concentration": concentration}
+    constant = (match["constant"] or "").lower()
+    if solute in STRONG_ACIDS and not constant:
+        arguments |= {"kind": "strong_acid", "equivalents": STRONG_ACIDS[solute]}
+    elif solute in STRONG_BASES and not constant:
+        arguments |= {"kind": "strong_base", "equivalents": STRONG_BASES[solute]}
+    elif constant:
+        kind = "weak_acid" if constant in ("ka", "pka") else "weak_base"
+        arguments |= {"kind": kind, constant: parse_number(match["constant_value"])}
+    else:
+        return None
+    return DirectRequest("ph", arguments, f"the pH of {solute}")
+
+
+def parse_chemistry(text: str) -> DirectRequest | None:
+    if match := MOLAR_MASS_PATTERN.match(text):
+        formula = match["formula"]
+        return DirectRequest("molecular_weight", {"formula": formula}, "a molar mass")
+    if match := BALANCE_PATTERN.match(text):
+        equation = " ".join(match["equation"].split())
+        return DirectRequest("reaction_balance", {"equation": equation}, "a reaction to balance")
+    return parse_ph(text)
+
+
 def parse_direct_request(query: str) -> DirectRequest | None:
     """The tool call that answers query directly, or None when it needs reasoning."""
     text = clean(query)
-    return parse_conversion(text) or parse_symbolic(text)
+    return parse_conversion(text) or parse_symbolic(text) or parse_chemistry(text)
