@@ -11,7 +11,7 @@ DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
 .PHONY: setup system-deps protos run up down status test lint format bench train-safety \
-	train-verifier train-reasoner eval-reasoner clean
+	train-verifier train-reasoner eval-reasoner eval-router clean
 
 setup: $(STAMP) $(PROTO_STAMP)
 
@@ -117,6 +117,10 @@ eval-reasoner: setup
 	  $(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
 	$(BIN)/python -m training.reasoner.evaluate --held-out build/reasoner/traces.held_out.jsonl \
 	  --adapter models/reasoner/v1 --limit 100 --gsm8k ../shared/data/gsm8k/test.jsonl
+
+# How well the router picks paths, on the held-out routing set (README, Routing).
+eval-router: setup
+	$(BIN)/python -m training.router.evaluate --split held_out --json build/router/held_out.json
 
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \

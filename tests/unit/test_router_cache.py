@@ -4,6 +4,7 @@ import pytest
 
 from svend.router.cache import MemoryCache, cache_key, canonical_query
 from svend.router.paths import route
+from svend.router.settings import RouterSettings
 from svend.router.v1 import router_pb2
 
 Path = router_pb2.Path
@@ -111,7 +112,7 @@ CASE_AND_SPACE_VARIANTS = [
 
 
 def key(query: str, forced: int = Path.PATH_UNSPECIFIED) -> str:
-    return route(query.strip(), forced).cache_key
+    return route(query.strip(), forced, RouterSettings().deep_complexity_threshold).cache_key
 
 
 def test_the_near_duplicate_set_is_large_and_distinct() -> None:

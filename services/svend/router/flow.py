@@ -195,7 +195,7 @@ class Router:
             response.timings_ms.update(timer.total())
             return response
 
-        chosen = route(query, forced_path)
+        chosen = route(query, forced_path, self.settings.deep_complexity_threshold)
         with timer.stage("cache"):
             cached = await self.cache.get(chosen.cache_key)
         if cached is not None:

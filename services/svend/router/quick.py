@@ -17,7 +17,31 @@ NUMBER = r"[-+]?(?:\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 UNIT = r"[a-zA-Z°µΩ][\w°µΩ/*^ .\-]*?"
 # An expression worth handing to SymPy: math characters only, at least one operator or variable.
 MATH_EXPRESSION = re.compile(r"^[\w\s+\-*/^().,=<>!]+$")
-POLITE_PREFIX = re.compile(r"^(?:please\s+|can you\s+|could you\s+|would you\s+)+", re.IGNORECASE)
+# Greetings, pleas and sign-offs around a request; they never change what is asked.
+GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|greetings|good\s+(?:morning|afternoon|evening))(?:\s+there)?[!,.]?\s+"
+    r"|(?:please\s+help|quick\s+question|can\s+you\s+help|help)\s*[:?.!]\s+)+",
+    re.IGNORECASE,
+)
+# Names of three letters or more that an expression may contain.
+MATH_FUNCTIONS = frozenset(
+    {
+        *("sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan"),
+        *("sinh", "cosh", "tanh", "exp", "log", "ln", "sqrt", "abs", "pi", "oo", "inf"),
+    }
+)
+POLITE_PREFIX = re.compile(
+    r"^(?:please\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+|kindly\s+)+", re.IGNORECASE
+)
+SIGN_OFF = re.compile(
+    r"[.?!]?\s+(?:(?:many\s+)?thanks(?:\s+a\s+lot)?|thank\s+you|cheers|please\s+be\s+exact|thx)"
+    r"[.!]?$",
+    re.IGNORECASE,
+)
+# Verbs that ask for a computation, before what is to be computed.
+COMPUTE = (
+    r"(?:what\s+is\s+|what's\s+|calculate\s+|compute\s+|find\s+|give\s+|determine\s+|work\s+out\s+)"
+)
 
 CONVERSION_PATTERNS = (
     re.compile(
@@ -31,22 +55,42 @@ CONVERSION_PATTERNS = (
         re.IGNORECASE,
     ),
 )
-SOLVE_PATTERN = re.compile(
-    r"^(?:solve|find\s+the\s+roots?\s+of|find\s+\w\s+(?:if|when|such\s+that))\s*:?\s+"
-    r"(?P<expression>.+?)(?:\s+for\s+(?P<variable>[a-zA-Z]\w*))?$",
-    re.IGNORECASE,
+# The ways an equation to solve is asked, each naming its expression and maybe its variable.
+SOLVE_PATTERNS = (
+    re.compile(
+        r"^(?:solve|find\s+the\s+roots?\s+of|find\s+\w\s+(?:if|when|such\s+that)|"
+        r"what\s+are\s+the\s+(?:solutions|roots)\s+of)\s*:?\s+"
+        r"(?P<expression>.+?)(?:\s+for\s+(?P<variable>[a-zA-Z]\w*))?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:what|which)\s+values?\s+of\s+(?P<variable>[a-zA-Z])\s+(?:satisfies|satisfy|solves?)"
+        r"\s+(?P<expression>.+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^for\s+(?:which|what)\s+(?P<variable>[a-zA-Z])\s+does\s+(?P<expression>.+?)\s+hold$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^if\s+(?P<expression>.+?)\s*,\s*(?:what\s+is|find)\s+(?P<variable>[a-zA-Z])$",
+        re.IGNORECASE,
+    ),
 )
 DIFF_PATTERN = re.compile(
-    r"^(?:differentiate|find\s+the\s+derivative\s+of|(?:what\s+is\s+)?the\s+derivative\s+of|"
-    r"derivative\s+of|d/d(?P<dvar>[a-z]))\s*:?\s+(?P<expression>.+?)"
+    rf"^(?:differentiate|(?:{COMPUTE}|take\s+)?(?:the\s+)?(?:first\s+)?derivative\s+of|"
+    r"d/d(?P<dvar>[a-z]))\s*:?\s+(?P<expression>.+?)"
     r"(?:\s+(?:with\s+respect\s+to|wrt)\s+(?P<variable>[a-zA-Z]\w*))?$",
     re.IGNORECASE,
 )
+# "f(x) = ..." or "y = ...": a function named before its expression.
+FUNCTION_NAME = re.compile(r"^(?:[a-zA-Z]\s*\(\s*[a-zA-Z]\s*\)|y)\s*=\s*(?=\S)")
 INTEGRATE_PATTERN = re.compile(
-    r"^(?:integrate|find\s+the\s+integral\s+of|(?:what\s+is\s+)?the\s+integral\s+of|integral\s+of)"
+    rf"^(?:integrate|(?:{COMPUTE})?(?:the\s+|an\s+)?(?:integral|antiderivative)\s+of)"
     r"\s*:?\s+(?P<expression>.+?)(?:\s*d(?P<dvar>[a-z]))?"
-    rf"(?:\s+from\s+(?P<lower>{NUMBER}|-?oo|-?inf(?:inity)?)\s+to\s+"
-    rf"(?P<upper>{NUMBER}|oo|inf(?:inity)?))?$",
+    r"(?:\s+(?:with\s+respect\s+to|wrt)\s+(?P<variable>[a-zA-Z]))?"
+    rf"(?:\s+from\s+(?:[a-zA-Z]\s*=\s*)?(?P<lower>{NUMBER}|-?oo|-?inf(?:inity)?)\s+to\s+"
+    rf"(?:[a-zA-Z]\s*=\s*)?(?P<upper>{NUMBER}|oo|inf(?:inity)?))?$",
     re.IGNORECASE,
 )
 ARITHMETIC_PATTERN = re.compile(
@@ -61,14 +105,14 @@ REWRITE_PATTERN = re.compile(
 # A chemical formula as written in a question: starts with an element's capital, no spaces.
 FORMULA = r"[A-Z][A-Za-z0-9()\[\]·•⋅*.^+\-]*"
 MOLAR_MASS_PATTERN = re.compile(
-    r"^(?i:(?:what\s+is\s+|what's\s+|calculate\s+|compute\s+|find\s+|give\s+)?(?:the\s+)?"
+    rf"^(?i:{COMPUTE}?(?:the\s+)?"
     r"(?:molar\s+mass|molecular\s+weight|molecular\s+mass|formula\s+weight)\s+of\s+)"
     rf"(?P<formula>{FORMULA})$"
 )
 # Concentrations in mol/L, by the unit a question writes them in.
 MOLAR_UNITS = {"M": 1.0, "mol/L": 1.0, "molar": 1.0, "mM": 1e-3, "mmol/L": 1e-3}
 PH_PATTERN = re.compile(
-    r"^(?:what\s+is\s+|what's\s+|calculate\s+|compute\s+|find\s+)?(?:the\s+)?ph\s+of\s+"
+    rf"^{COMPUTE}?(?:the\s+)?ph\s+of\s+"
     rf"(?:an?\s+)?(?P<concentration>{NUMBER})\s*(?P<unit>(?-i:mol/L|mmol/L|molar|mM|M))\s+"
     r"(?P<solute>[\w()\s]+?)(?:\s+solution)?"
     r"(?:\s*,?\s*\(?\s*(?:with\s+)?(?P<constant>pKa|pKb|Ka|Kb)\s*(?:=|of|is)?\s*"
@@ -150,11 +194,21 @@ def parse_number(text: str) -> float:
 
 
 def looks_mathematical(expression: str) -> bool:
-    return bool(MATH_EXPRESSION.match(expression)) and bool(re.search(r"[a-zA-Z\d]", expression))
+    """Math characters only, something to compute, and no word but a function's name: "the
+    sales curve" is prose, which SymPy would otherwise read as a product of symbols."""
+    words = {word.lower() for word in re.findall(r"[a-zA-Z]{3,}", expression)}
+    return (
+        bool(MATH_EXPRESSION.match(expression))
+        and bool(re.search(r"[a-zA-Z\d]", expression))
+        and words <= MATH_FUNCTIONS
+    )
 
 
 def clean(query: str) -> str:
+    """The request without blanks, greetings, pleas, sign-offs and its final punctuation."""
     text = " ".join(query.split())
+    text = GREETING.sub("", text)
+    text = SIGN_OFF.sub("", text)
     text = POLITE_PREFIX.sub("", text)
     return text.rstrip(" ?.!")
 
@@ -173,15 +227,15 @@ def parse_conversion(text: str) -> DirectRequest | None:
 
 
 def parse_symbolic(text: str) -> DirectRequest | None:
-    if match := SOLVE_PATTERN.match(text):
-        expression = match["expression"]
-        if "=" in expression and looks_mathematical(expression):
-            arguments: dict[str, Any] = {"operation": "solve", "expression": expression}
+    for pattern in SOLVE_PATTERNS:
+        match = pattern.match(text)
+        if match and "=" in match["expression"] and looks_mathematical(match["expression"]):
+            arguments: dict[str, Any] = {"operation": "solve", "expression": match["expression"]}
             if match["variable"]:
                 arguments["variable"] = match["variable"]
             return DirectRequest("symbolic_math", arguments, "an equation to solve")
     if match := DIFF_PATTERN.match(text):
-        expression = match["expression"]
+        expression = FUNCTION_NAME.sub("", match["expression"])
         if looks_mathematical(expression):
             arguments = {"operation": "diff", "expression": expression}
             variable = match["variable"] or match["dvar"]
@@ -189,11 +243,11 @@ def parse_symbolic(text: str) -> DirectRequest | None:
                 arguments["variable"] = variable
             return DirectRequest("symbolic_math", arguments, "a derivative")
     if match := INTEGRATE_PATTERN.match(text):
-        expression = match["expression"]
+        expression = FUNCTION_NAME.sub("", match["expression"])
         if looks_mathematical(expression):
             arguments = {"operation": "integrate", "expression": expression}
-            if match["dvar"]:
-                arguments["variable"] = match["dvar"]
+            if variable := match["dvar"] or match["variable"]:
+                arguments["variable"] = variable
             if match["lower"] is not None:
                 arguments["lower"] = match["lower"]
                 arguments["upper"] = match["upper"]

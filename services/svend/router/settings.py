@@ -31,6 +31,12 @@ class RouterSettings(ServiceSettings):
     tools_timeout_seconds: float = Field(15.0, gt=0)
     verifier_timeout_seconds: float = Field(15.0, gt=0)
     reasoner_timeout_seconds: float = Field(110.0, gt=0)
+    deep_complexity_threshold: float = Field(
+        12.2,
+        gt=0,
+        description="Complexity score from which a question the caller did not route goes "
+        "DEEP (svend.router.complexity; tuned on training/router's dev split).",
+    )
     deep_samples: int = Field(
         3, ge=1, le=8, description="Chains the deep path samples (the reasoner serves at most 8)."
     )
