@@ -132,6 +132,12 @@ class ManagedProcess:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
 
+    def kill(self) -> None:
+        """SIGKILL: the process ends at once, as in a crash."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()
+
     def wait(self, timeout: float) -> int | None:
         """Wait for exit; kill the process if it outlives the timeout."""
         try:
