@@ -126,6 +126,7 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk || \
 	  echo "wrk is missing (apt-get install wrk): the REST rows will be skipped" >&2; }
 	$(BIN)/python -m bench.quick_path
+	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.tools
 	$(BIN)/python -m bench.safety
 	$(BIN)/python -m bench.verifier

@@ -13,9 +13,6 @@ import asyncio
 import itertools
 import json
 import multiprocessing
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,24 +21,13 @@ from pathlib import Path
 import grpc
 import numpy as np
 
+from bench.wrk import distinct_questions, same_question, wrk_load
 from svend.launcher import LocalMesh, free_endpoints, free_port
 from svend.router.v1 import router_pb2, router_pb2_grpc
 
 CONCURRENCIES = (1, 32)
-WRK_REPEATED_SCRIPT = """
-wrk.method = "POST"
-wrk.path = "/v1/ask"
-wrk.headers["content-type"] = "application/json"
-wrk.body = '{"query":"convert 5 km to miles"}'
-"""
-WRK_SCRIPT = """
-counter = 0
-request = function()
-  counter = counter + 1
-  local body = '{"query":"convert ' .. (100000 * %d + counter) .. ' km to miles"}'
-  return wrk.format("POST", "/v1/ask", {["content-type"] = "application/json"}, body)
-end
-"""
+QUESTION = '{"query":"convert {n} km to miles"}'
+REPEATED_QUESTION = '{"query":"convert 5 km to miles"}'
 
 
 def summarise(latencies_s: list[float], elapsed_s: float, errors: int) -> dict[str, float]:
@@ -102,50 +88,12 @@ def _grpc_load_entry(
     return asyncio.run(grpc_load(address, concurrency, requests, seed, repeat))
 
 
-def wrk_load(
+def rest_load(
     port: int, concurrency: int, seconds: int, seed: int, repeat: bool = False
 ) -> dict[str, float] | None:
     """REST load with wrk; None when wrk is not installed. repeat: one question (cache hits)."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        return None
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_REPEATED_SCRIPT if repeat else WRK_SCRIPT % seed)
-    output = subprocess.run(
-        [
-            wrk,
-            f"-t{min(concurrency, 2)}",
-            f"-c{concurrency}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            script.name,
-            f"http://127.0.0.1:{port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    Path(script.name).unlink()
-
-    def latency(label: str) -> float:
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        assert match, output
-        scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}[match[2]]
-        return float(match[1]) * scale
-
-    requests = int(re.search(r"(\d+) requests in", output)[1])
-    errors_match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: .*?timeout (\d+)", output)
-    return {
-        "requests": requests,
-        "errors": int(errors_match[1])
-        if errors_match
-        else 0 + (int(socket_errors[1]) if socket_errors else 0),
-        "p50_ms": latency("50"),
-        "p99_ms": latency("99"),
-        "throughput_rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-    }
+    script = same_question(REPEATED_QUESTION) if repeat else distinct_questions(QUESTION, seed)
+    return wrk_load(port, concurrency, seconds, script)
 
 
 def in_process(requests: int) -> dict[str, float]:
@@ -215,14 +163,14 @@ def main() -> int:
                     (
                         "REST through Envoy (wrk)",
                         concurrency,
-                        wrk_load(mesh.gateway_port, concurrency, args.seconds, next(seed)),
+                        rest_load(mesh.gateway_port, concurrency, args.seconds, next(seed)),
                     )
                 )
                 rows.append(
                     (
                         "REST through Envoy (wrk), cache hits",
                         concurrency,
-                        wrk_load(mesh.gateway_port, concurrency, args.seconds, 0, repeat=True),
+                        rest_load(mesh.gateway_port, concurrency, args.seconds, 0, repeat=True),
                     )
                 )
                 rows.append(
