@@ -11,7 +11,7 @@ DESCRIPTOR := deploy/envoy/svend.pb
 BUF := node_modules/.bin/buf
 
 .PHONY: setup system-deps protos run up down status test lint format bench train-safety \
-	train-verifier train-reasoner eval-reasoner eval-router clean
+	train-verifier train-reasoner eval-reasoner eval-router eval clean
 
 setup: $(STAMP) $(PROTO_STAMP)
 
@@ -117,6 +117,14 @@ eval-reasoner: setup
 	  $(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
 	$(BIN)/python -m training.reasoner.evaluate --held-out build/reasoner/traces.held_out.jsonl \
 	  --adapter models/reasoner/v1 --limit 100 --gsm8k ../shared/data/gsm8k/test.jsonl
+
+# The whole mesh on held-out sets (tool use, GSM8K, DEEP against STANDARD, MATH-500, HumanEval,
+# safety), one question at a time through Envoy; writes build/eval/report.md. EVAL_ARGS passes
+# options, e.g. EVAL_ARGS="--gateway http://127.0.0.1:8080 --full-gsm8k".
+eval: setup
+	test -f build/reasoner/traces.held_out.jsonl || \
+	  $(BIN)/python -m training.reasoner.data --out build/reasoner/traces.jsonl --count 20000 --seed 0
+	$(BIN)/python -m training.mesh_eval.run $(EVAL_ARGS)
 
 # How well the router picks paths, on the held-out routing set (README, Routing).
 eval-router: setup
