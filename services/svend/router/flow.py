@@ -58,6 +58,8 @@ REFUSAL = (
     "no instructions are given."
 )
 BLOCKED = "The answer was withheld by Svend's safety check{categories}."
+# A streamed step whose window safety edits, when the step alone has nothing to redact.
+WITHHELD_STEP = "[part of this step was withheld by Svend's safety check]"
 
 
 Emit = Callable[[router_pb2.AskStreamResponse], Awaitable[None]]
@@ -97,6 +99,55 @@ def downstream_failure(what: str, error: grpc.aio.AioRpcError) -> ServiceError:
 
 def categories_suffix(categories: list[str]) -> str:
     return f" (categories: {', '.join(categories)})" if categories else ""
+
+
+class StreamCutOff(Exception):
+    """Output safety blocked part of a stream; verdict says why."""
+
+    def __init__(self, verdict: Any) -> None:
+        super().__init__("output safety blocked the stream")
+        self.verdict = verdict
+
+
+class StreamGuard:
+    """Output safety over a stream of steps, in overlapping windows of two steps."""
+
+    def __init__(self, check: Callable[[str], Awaitable[Any]]) -> None:
+        self.check = check
+        self.previous = ""
+
+    async def admit(self, step: reasoning_pb2.ReasoningStep) -> reasoning_pb2.ReasoningStep:
+        """The step as the caller may see it: unchanged, or redacted; StreamCutOff when its
+        window would be blocked."""
+        window = f"{self.previous}\n{step.text}".strip()
+        verdict = await self.check(window)
+        if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
+            raise StreamCutOff(verdict)
+        shown = reasoning_pb2.ReasoningStep()
+        shown.CopyFrom(step)
+        if verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
+            alone = verdict if window == step.text.strip() else await self.check(step.text)
+            shown.text = (
+                alone.edited_text
+                if alone.decision == OutputDecision.OUTPUT_DECISION_EDIT
+                else WITHHELD_STEP
+            )
+            shown.ClearField("tool_call")
+            shown.ClearField("tool_result")
+        self.previous = shown.text
+        return shown
+
+
+def withhold(response: router_pb2.AskResponse, verdict: Any) -> None:
+    """Replace everything the caller would see by the blocked notice."""
+    response.refused = True
+    response.answer = BLOCKED.format(categories=categories_suffix(list(verdict.categories)))
+    response.final_value = ""
+    del response.steps[:]
+    del response.tool_calls[:]
+    response.safety.output.decision = OutputDecision.OUTPUT_DECISION_BLOCK
+    del response.safety.output.categories[:]
+    response.safety.output.categories.extend(verdict.categories)
 
 
 class Router:
@@ -223,8 +274,9 @@ class Router:
             ):
                 await self._fall_back_to_deep(query, response, timer)
 
-        with timer.stage("safety_output"):
-            await self._check_output(query, response)
+        if response.safety.output.decision != OutputDecision.OUTPUT_DECISION_BLOCK:
+            with timer.stage("safety_output"):
+                await self._check_output(query, response)
         response.timings_ms.update(timer.total())
         if not response.refused and response.verification.verdict == Verdict.VERDICT_PASS:
             stored = router_pb2.AskResponse()
@@ -255,19 +307,16 @@ class Router:
             response.safety.output.decision = OutputDecision.OUTPUT_DECISION_SAFE
             return
         verdict = await self._check_text(text, query)
+        if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
+            withhold(response, verdict)
+            return
         response.safety.output.decision = verdict.decision
         response.safety.output.categories.extend(verdict.categories)
-        if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
-            response.refused = True
-            response.answer = BLOCKED.format(categories=categories_suffix(list(verdict.categories)))
-        elif verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
+        if verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
             response.answer = verdict.edited_text
-        else:
-            return
-        response.final_value = ""
-        del response.steps[:]
-        del response.tool_calls[:]
-        if not response.refused:
+            response.final_value = ""
+            del response.steps[:]
+            del response.tool_calls[:]
             response.steps.add(index=0, kind=StepKind.STEP_KIND_ANSWER, text=response.answer)
 
     async def _check_text(self, text: str, query: str) -> Any:
@@ -347,6 +396,9 @@ class Router:
                     chain = await self._reason_streaming(query, emit)
             except grpc.aio.AioRpcError as error:
                 raise downstream_failure("the reasoner", error) from None
+            except StreamCutOff as cut:
+                withhold(response, cut.verdict)
+                return
         response.steps.extend(chain.steps)
         response.tool_calls.extend(chain.tool_calls)
         response.answer = chain.answer or unanswered(chain.stop_reason)
@@ -357,32 +409,21 @@ class Router:
     async def _reason_streaming(self, query: str, emit: Emit) -> Any:
         """Run the reasoner's stream, passing each step on once output safety let it through.
 
-        After a step that safety would block nothing more is passed on, but the stream is read
-        to its end for the chain; the final output check then withholds the whole answer.
+        Each step is checked in a window with the step before it, so a passage split across
+        two steps is judged whole. A window safety would block cuts the stream off: the
+        reasoner's call is cancelled, nothing more is passed on, and StreamCutOff is raised.
         """
-        chain = None
-        blocked = False
-        async for event in self.reasoner.reason_stream(query):
-            if event.HasField("chain"):
-                chain = event.chain
-            if blocked or not event.HasField("step"):
-                continue
-            if event.step.kind == StepKind.STEP_KIND_ANSWER:
-                continue
-            step = reasoning_pb2.ReasoningStep()
-            step.CopyFrom(event.step)
-            verdict = await self._check_text(step.text, query)
-            if verdict.decision == OutputDecision.OUTPUT_DECISION_BLOCK:
-                blocked = True
-                continue
-            if verdict.decision == OutputDecision.OUTPUT_DECISION_EDIT:
-                step.text = verdict.edited_text
-                step.ClearField("tool_call")
-                step.ClearField("tool_result")
-            await emit(router_pb2.AskStreamResponse(step=step))
-        if chain is None:
-            raise UnavailableError("the reasoner's stream ended without a chain")
-        return chain
+        guard = StreamGuard(lambda text: self._check_text(text, query))
+        stream = self.reasoner.reason_stream(query)
+        try:
+            async for event in stream:
+                if event.HasField("chain"):
+                    return event.chain
+                if event.HasField("step") and event.step.kind != StepKind.STEP_KIND_ANSWER:
+                    await emit(router_pb2.AskStreamResponse(step=await guard.admit(event.step)))
+        finally:
+            stream.cancel()
+        raise UnavailableError("the reasoner's stream ended without a chain")
 
     async def _deep(
         self,
