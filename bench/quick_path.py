@@ -22,7 +22,7 @@ import grpc
 import numpy as np
 
 from bench.wrk import distinct_questions, same_question, wrk_load
-from svend.launcher import LocalMesh, free_endpoints, free_port
+from svend.launcher import LocalMesh
 from svend.router.v1 import router_pb2, router_pb2_grpc
 
 CONCURRENCIES = (1, 32)
@@ -124,12 +124,9 @@ def main() -> int:
         ("in-process (no network)", 1, in_process(args.requests))
     ]
     with tempfile.TemporaryDirectory() as run_dir:
-        mesh = LocalMesh(
+        mesh = LocalMesh.on_free_ports(
             Path(run_dir),
-            endpoints=free_endpoints(),
             services=["safety", "tools", "verifier", "router"],
-            gateway_port=free_port(),
-            admin_port=free_port(),
             extra_env={
                 "SVEND_ROUTER_LOG_LEVEL": "WARNING",
                 "SVEND_SAFETY_LOG_LEVEL": "WARNING",

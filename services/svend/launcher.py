@@ -210,6 +210,24 @@ class LocalMesh:
         self.extra_env = dict(extra_env or {})
         self.processes: dict[str, ManagedProcess] = {}
 
+    @classmethod
+    def on_free_ports(
+        cls,
+        run_dir: Path,
+        *,
+        services: Iterable[str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> "LocalMesh":
+        """A mesh whose services and gateway listen on free ports, beside any other mesh."""
+        return cls(
+            run_dir,
+            endpoints=free_endpoints(),
+            services=services,
+            gateway_port=free_port(),
+            admin_port=free_port(),
+            extra_env=extra_env,
+        )
+
     def base_environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SVEND_")}
         env.update(self.extra_env)

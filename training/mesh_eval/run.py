@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 import numpy as np
 
-from svend.launcher import LocalMesh, free_endpoints, free_port
+from svend.launcher import LocalMesh
 from training.mesh_eval.scoring import humaneval_program, math_right
 from training.reasoner.evaluate import (
     Question,
@@ -304,12 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         text = evaluate(args.gateway, args, progress)
     else:
         with tempfile.TemporaryDirectory() as run_dir:
-            mesh = LocalMesh(
-                Path(run_dir),
-                endpoints=free_endpoints(),
-                gateway_port=free_port(),
-                admin_port=free_port(),
-            )
+            mesh = LocalMesh.on_free_ports(Path(run_dir))
             progress("starting the mesh …")
             mesh.start(timeout=START_TIMEOUT_SECONDS)
             try:
