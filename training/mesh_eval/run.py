@@ -17,7 +17,8 @@ Suites, each asked one question at a time through Envoy's REST API:
   tests through the execute_python tool (pass@1);
 - safety: every held-out input of the safety data set and all of JailbreakBench through
   CheckInput; harmful ones should be refused, benign ones not.
-The report gives accuracy per suite and latency per path (p50/p90 of the whole request).
+The report gives accuracy per suite and latency per path (p50/p90 of the whole request); each
+answer is also appended to outcomes.jsonl as it comes, and Ctrl-C still writes the report.
 """
 
 import argparse
@@ -28,7 +29,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +75,12 @@ class Asked:
 class Evaluation:
     """Asks the gateway and keeps every outcome."""
 
-    def __init__(self, gateway: str, progress: Callable[[str], None]) -> None:
+    def __init__(self, gateway: str, progress: Callable[[str], None], log: Path) -> None:
         self.client = httpx.Client(base_url=gateway, timeout=ASK_TIMEOUT_SECONDS)
         self.progress = progress
         self.outcomes: list[Asked] = []
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log.open("w")
 
     def post(self, route: str, body: dict[str, Any]) -> tuple[dict[str, Any] | None, float, str]:
         began = time.monotonic()
@@ -100,7 +103,10 @@ class Evaluation:
         reply, seconds, error = self.post("/v1/ask", body)
         chosen = reply.get("path", "PATH_UNSPECIFIED") if reply else "error"
         right = bool(reply) and score(reply)
-        self.outcomes.append(Asked(suite, chosen, seconds, right, error or None, detail or {}))
+        outcome = Asked(suite, chosen, seconds, right, error or None, detail or {})
+        self.outcomes.append(outcome)
+        self.log.write(json.dumps(asdict(outcome)) + "\n")
+        self.log.flush()
         done = [o for o in self.outcomes if o.suite == suite]
         if len(done) % 10 == 0:
             self.progress(f"{suite}: {len(done)} asked, {sum(o.right for o in done)} right")
@@ -255,23 +261,32 @@ def report(outcomes: Sequence[Asked], safety_rates: dict[str, dict[str, float]])
 
 
 def evaluate(gateway: str, args: argparse.Namespace, progress: Callable[[str], None]) -> str:
-    evaluation = Evaluation(gateway, progress)
-    safety_rates = safety(evaluation) if "safety" in args.suites else {}
-    if "tool_use" in args.suites:
-        tool_use(evaluation, held_out_questions(args.held_out, args.tool_use))
+    """Run the chosen suites; Ctrl-C stops early and still reports what was asked."""
+    evaluation = Evaluation(gateway, progress, args.out / "outcomes.jsonl")
+    safety_rates: dict[str, dict[str, float]] = {}
     test = SHARED_DATA / "gsm8k" / "test.jsonl"
-    if "gsm8k" in args.suites:
-        count = 10**6 if args.full_gsm8k else args.gsm8k
-        gsm8k(evaluation, gsm8k_questions(test, count), "gsm8k", None)
-    if "deep_vs_standard" in args.suites:
-        compared = gsm8k_questions(test, args.compare)
-        gsm8k(evaluation, compared, "gsm8k forced STANDARD", "PATH_STANDARD")
-        gsm8k(evaluation, compared, "gsm8k forced DEEP", "PATH_DEEP")
-    if "math500" in args.suites:
-        math500(evaluation, args.math500)
-    if "humaneval" in args.suites:
-        humaneval(evaluation, args.humaneval)
-    evaluation.client.close()
+    try:
+        if "safety" in args.suites:
+            safety_rates = safety(evaluation)
+        if "tool_use" in args.suites:
+            tool_use(evaluation, held_out_questions(args.held_out, args.tool_use))
+        if "gsm8k" in args.suites:
+            count = 10**6 if args.full_gsm8k else args.gsm8k
+            gsm8k(evaluation, gsm8k_questions(test, count), "gsm8k", None)
+        if "deep_vs_standard" in args.suites:
+            compared = gsm8k_questions(test, args.compare)
+            gsm8k(evaluation, compared, "gsm8k forced STANDARD", "PATH_STANDARD")
+            gsm8k(evaluation, compared, "gsm8k forced DEEP", "PATH_DEEP")
+        if "math500" in args.suites:
+            math500(evaluation, args.math500)
+        if "humaneval" in args.suites:
+            humaneval(evaluation, args.humaneval)
+    except KeyboardInterrupt:
+        progress("interrupted: reporting what was asked so far")
+        return report(evaluation.outcomes, safety_rates) + "\nInterrupted before the end.\n"
+    finally:
+        evaluation.client.close()
+        evaluation.log.close()
     return report(evaluation.outcomes, safety_rates)
 
 
