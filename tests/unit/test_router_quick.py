@@ -76,6 +76,31 @@ from svend.router.quick import parse_direct_request
         ),
         ("Balance Fe + O2 -> Fe2O3", "reaction_balance", {"equation": "Fe + O2 -> Fe2O3"}),
         (
+            "Hello! Take the first derivative of f(x) = 30x^5 + 7x - 5. Thank you.",
+            "symbolic_math",
+            {"operation": "diff", "expression": "30x^5 + 7x - 5"},
+        ),
+        (
+            "What value of x satisfies 3x + 26 = 47?",
+            "symbolic_math",
+            {"operation": "solve", "expression": "3x + 26 = 47", "variable": "x"},
+        ),
+        (
+            "If 9x + 3 = -24, what is x? Thanks!",
+            "symbolic_math",
+            {"operation": "solve", "expression": "9x + 3 = -24", "variable": "x"},
+        ),
+        (
+            "Please help: Integrate 8x^2 + 2x with respect to x.",
+            "symbolic_math",
+            {"operation": "integrate", "expression": "8x^2 + 2x", "variable": "x"},
+        ),
+        (
+            "Integrate 4x^3 from x = 0 to x = 5",
+            "symbolic_math",
+            {"operation": "integrate", "expression": "4x^3", "lower": "0", "upper": "5"},
+        ),
+        (
             "balance the equation: C3H8 + O2 → CO2 + H2O",
             "reaction_balance",
             {"equation": "C3H8 + O2 → CO2 + H2O"},
@@ -110,6 +135,9 @@ def test_direct_requests_are_recognised(query: str, tool: str, arguments: dict) 
         "pH of 0.1 m HCl",
         "What is the pH of blood?",
         "Balance my budget = hard",
+        # Prose is no expression: SymPy would read it as a product of symbols.
+        "What is the derivative of the sales curve?",
+        "Factorize x^2 - 4x - 45 over the integers",
     ],
 )
 def test_other_questions_need_reasoning(query: str) -> None:
