@@ -22,13 +22,12 @@ answer is also appended to outcomes.jsonl as it comes, and Ctrl-C still writes t
 """
 
 import argparse
-import gzip
 import json
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,9 +46,9 @@ from training.reasoner.evaluate import (
     tool_use_right,
 )
 from training.safety.data import build as safety_records
+from training.shared_data import SHARED_DATA, read_jsonl
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 HELD_OUT_TRACES = REPO_ROOT / "build" / "reasoner" / "traces.held_out.jsonl"
 ASK_TIMEOUT_SECONDS = 180.0
 START_TIMEOUT_SECONDS = 300.0
@@ -98,12 +97,16 @@ class Evaluation:
         score: Callable[[dict[str, Any]], bool],
         path: str | None = None,
         detail: dict[str, Any] | None = None,
+        more: Callable[[dict[str, Any] | None], dict[str, Any]] | None = None,
     ) -> dict[str, Any] | None:
+        """Ask one question and record the outcome; `more` adds scores of the reply (None
+        when the request failed) to its detail before it is logged."""
         body = {"query": query} | ({"path": path} if path else {})
         reply, seconds, error = self.post("/v1/ask", body)
         chosen = reply.get("path", "PATH_UNSPECIFIED") if reply else "error"
         right = bool(reply) and score(reply)
-        outcome = Asked(suite, chosen, seconds, right, error or None, detail or {})
+        detail = (detail or {}) | (more(reply) if more else {})
+        outcome = Asked(suite, chosen, seconds, right, error or None, detail)
         self.outcomes.append(outcome)
         self.log.write(json.dumps(asdict(outcome)) + "\n")
         self.log.flush()
@@ -116,14 +119,14 @@ class Evaluation:
 def tool_use(evaluation: Evaluation, questions: Sequence[Question]) -> None:
     """Final answers, and tool use BFCL-style (kept in each outcome's detail)."""
     for question in questions:
-        reply = evaluation.ask(
+        evaluation.ask(
             "tool_use",
             question.query,
             lambda reply, q=question: answer_right(q.final_value, reply),
             detail={"id": question.id},
-        )
-        evaluation.outcomes[-1].detail["tool_use_right"] = bool(reply) and tool_use_right(
-            question, reply
+            more=lambda reply, q=question: {
+                "tool_use_right": bool(reply) and tool_use_right(q, reply)
+            },
         )
 
 
@@ -151,9 +154,7 @@ def math500(evaluation: Evaluation, count: int) -> None:
 
 
 def humaneval(evaluation: Evaluation, count: int) -> None:
-    with gzip.open(SHARED_DATA / "humaneval" / "HumanEval.jsonl.gz", "rt") as lines:
-        problems = [json.loads(line) for _, line in zip(range(count), lines, strict=False)]
-    for problem in problems:
+    for problem in read_jsonl(SHARED_DATA / "humaneval" / "HumanEval.jsonl.gz", count):
 
         def passes(reply: dict[str, Any], p: dict[str, Any] = problem) -> bool:
             program = humaneval_program(
@@ -203,12 +204,6 @@ def safety(evaluation: Evaluation) -> dict[str, dict[str, float]]:
     rates = {key: {"refused": r / n, "inputs": n} for key, (r, n) in sorted(counts.items())}
     rates["latency"] = {"p50_ms": percentile(latencies, 50) * 1e3, "inputs": len(latencies)}
     return rates
-
-
-def read_jsonl(path: Path, count: int) -> Iterator[dict[str, Any]]:
-    with path.open() as lines:
-        for _, line in zip(range(count), lines, strict=False):
-            yield json.loads(line)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

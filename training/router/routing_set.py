@@ -15,16 +15,13 @@ Two splits never share a question, a phrasing or a value range:
   the direct templates of HELD_OUT_DIRECT.
 """
 
-import json
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from training.reasoner.data import TASKS
 from training.reasoner.phrasing import Draw, question
+from training.shared_data import SHARED_DATA, read_jsonl
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 SPLITS = ("dev", "held_out")
 SHORT_SOLUTION_STEPS = 3
 DEEP_MATH_LEVEL = 4
@@ -81,13 +78,6 @@ class Example:
     query: str
     label: str
     source: str
-
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    with path.open() as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
 
 
 def solution_steps(answer: str) -> int:

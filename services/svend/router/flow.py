@@ -515,7 +515,7 @@ class Router:
             async with asyncio.timeout(left - FALLBACK_MARGIN_SECONDS):
                 await self._deep(query, deep, timer, earlier=[(standard, failed)])
         except (TimeoutError, ServiceError) as error:
-            log.warning("deep fallback did not finish: %s", error or "out of time")
+            log.warning("deep fallback did not finish: %s", str(error) or "out of time")
             response.path_reason += (
                 "; the verifier failed the answer, and the deep path did not finish in time"
             )
