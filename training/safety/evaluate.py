@@ -8,6 +8,11 @@ otherwise; an answer is BLOCKed when its unsafe_score reaches block_threshold. T
 chosen on the "validation" split only (the highest threshold that still refuses TARGET_RECALL
 of harmful validation requests) and then applied unchanged to "heldout" and "jailbreakbench".
 Harmful = label "refuse"; benign = label "safe"; "review" records count in neither rate.
+
+Scores come from the runtime the service runs by default (its int8 graph scores a few
+hundredths off the exact one), so the thresholds are fitted on the scores the service sees.
+`--write` re-evaluates a trained artifact in place: its metrics.json and its manifest's
+thresholds, without training again.
 """
 
 import argparse
@@ -20,14 +25,27 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support
 
+from svend.common.encoder import MANIFEST_FILE
+from svend.common.settings import ENCODER_RUNTIMES, EncoderRuntime
 from svend.safety.model import CATEGORY_NAMES, SafetyModel
+from svend.safety.settings import SafetySettings
+from training.encoder import write_json
 
-TARGET_RECALL = 0.97
-REVIEW_RECALL = 0.99
+DEFAULT_RUNTIME: EncoderRuntime = SafetySettings.model_fields["model_runtime"].default
+# Share of harmful validation requests the refuse threshold must refuse. 0.97 left the held-out
+# split at 92.4%: its sources drift from validation's, so the target keeps a margin over the
+# 95% the service promises.
+TARGET_RECALL = 0.99
+REVIEW_RECALL = 0.995
+# Answers: share of step-by-step harmful validation answers the block threshold must block, and
+# of offending ones (edit or block) the edit threshold must flag.
+BLOCK_RECALL = 0.97
+EDIT_RECALL = 0.99
 CATEGORY_THRESHOLD = 0.5
 SERVICE_DEFAULT_REFUSE = 0.8
 GRID = np.round(np.arange(0.001, 1.0, 0.001), 3)
 REPORTED_SPLITS = ("validation", "heldout", "jailbreakbench")
+METRICS_FILE = "metrics.json"
 
 
 def decide(unsafe_score: float, refuse_threshold: float, review_threshold: float) -> str:
@@ -84,12 +102,12 @@ def choose_thresholds(validation: list[dict[str, Any]]) -> dict[str, float]:
     harmful = scores("input", ["refuse"])
     unsafe_answers = scores("output", ["block", "edit"])
     refuse = highest_threshold(harmful, TARGET_RECALL)
-    block = highest_threshold(scores("output", ["block"]), TARGET_RECALL)
+    block = highest_threshold(scores("output", ["block"]), BLOCK_RECALL)
     return {
         "refuse_threshold": refuse,
         "review_threshold": highest_threshold(harmful, REVIEW_RECALL, refuse),
         "block_threshold": block,
-        "edit_threshold": highest_threshold(unsafe_answers, REVIEW_RECALL, block),
+        "edit_threshold": highest_threshold(unsafe_answers, EDIT_RECALL, block),
     }
 
 
@@ -174,9 +192,15 @@ def category_metrics(records: list[dict[str, Any]]) -> dict[str, dict[str, float
     }
 
 
-def evaluate(model_dir: Path, records: list[dict[str, Any]], *, threads: int = 2) -> dict[str, Any]:
+def evaluate(
+    model_dir: Path,
+    records: list[dict[str, Any]],
+    *,
+    threads: int = 2,
+    runtime: EncoderRuntime = DEFAULT_RUNTIME,
+) -> dict[str, Any]:
     """Thresholds from validation, then every metric on each reported split."""
-    model = SafetyModel.load(model_dir, threads=threads)
+    model = SafetyModel.load(model_dir, threads=threads, runtime=runtime)
     by_split = {
         split: score_records(model, [r for r in records if r["split"] == split])
         for split in REPORTED_SPLITS
@@ -186,6 +210,7 @@ def evaluate(model_dir: Path, records: list[dict[str, Any]], *, threads: int = 2
         "decision_rule": "REFUSE if unsafe_score >= refuse_threshold, REVIEW if >= "
         "review_threshold, else SAFE; answers BLOCK if unsafe_score >= block_threshold",
         "thresholds_from_validation": thresholds,
+        "runtime": runtime,
         "threshold_target_recall": TARGET_RECALL,
         "category_threshold": CATEGORY_THRESHOLD,
     }
@@ -200,7 +225,10 @@ def evaluate(model_dir: Path, records: list[dict[str, Any]], *, threads: int = 2
 
 def headline(metrics: dict[str, Any]) -> dict[str, Any]:
     """The acceptance numbers, for the manifest."""
-    out: dict[str, Any] = {"thresholds": metrics["thresholds_from_validation"]}
+    out: dict[str, Any] = {
+        "runtime": metrics["runtime"],
+        "thresholds": metrics["thresholds_from_validation"],
+    }
     for split in ("heldout", "jailbreakbench"):
         inputs, outputs = metrics[split]["input"], metrics[split]["output"]
         out[split] = {
@@ -237,18 +265,36 @@ def report(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def record(model_dir: Path, metrics: dict[str, Any]) -> None:
+    """Write `metrics` into the artifact: all of them to metrics.json, the headline (with the
+    thresholds the service reads) into manifest.json."""
+    manifest = json.loads((model_dir / MANIFEST_FILE).read_text())
+    manifest["metrics"] = headline(metrics)
+    write_json(model_dir / METRICS_FILE, metrics)
+    write_json(model_dir / MANIFEST_FILE, manifest)
+
+
 def main() -> dict[str, Any]:
     """Command line: prints the report and the headline numbers, returns all metrics."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=Path("models/safety/v1"))
     parser.add_argument("--data", type=Path, default=Path("build/safety/dataset.jsonl"))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runtime", choices=ENCODER_RUNTIMES, default=DEFAULT_RUNTIME)
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="record the metrics and thresholds in the artifact (metrics.json, manifest.json)",
+    )
     args = parser.parse_args()
     with args.data.open() as handle:
         records = [json.loads(line) for line in handle if line.strip()]
-    metrics = evaluate(args.model, records, threads=args.threads)
+    metrics = evaluate(args.model, records, threads=args.threads, runtime=args.runtime)
     print(report(metrics))
     print(json.dumps(headline(metrics), indent=2))
+    if args.write:
+        record(args.model, metrics)
+        print(f"wrote {args.model / METRICS_FILE} and the manifest's metrics")
     return metrics
 
 

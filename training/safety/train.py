@@ -400,7 +400,7 @@ def train(data: Path, out: Path, hp: HyperParameters) -> dict[str, Any]:
     manifest["metrics"] = evaluate.headline(metrics)
     manifest["training"]["train_seconds"] = round(train_seconds, 1)
     manifest["training"]["total_seconds"] = round(time.monotonic() - started, 1)
-    write_json(out / "metrics.json", metrics)
+    write_json(out / evaluate.METRICS_FILE, metrics)
     write_json(out / MANIFEST_FILE, manifest)
     return manifest
 

@@ -52,6 +52,13 @@ def build_checker(settings: SafetySettings) -> SafetyChecker:
             f"svend safety: {settings.model_dir} has no validated thresholds in its manifest; "
             "run make train-safety to the end"
         )
+    if model.validated_runtime != settings.model_runtime:
+        log.warning(
+            "the classifier's thresholds were chosen on %s scores; %s scores differ by a few "
+            "hundredths",
+            model.validated_runtime,
+            settings.model_runtime,
+        )
     classifier_thresholds = dataclasses.replace(
         thresholds,
         review=settings.classifier_review_threshold or validated["review_threshold"],

@@ -86,9 +86,12 @@ class SafetyModel:
         stride: int,
         batch_size: int = 32,
         validated_thresholds: dict[str, float] | None = None,
+        validated_runtime: str = "torch",
     ) -> None:
-        # The decision thresholds chosen on the validation split when the model was trained.
+        # The decision thresholds chosen on the validation split when the model was trained,
+        # and the runtime whose scores they were chosen on.
         self.validated_thresholds = validated_thresholds or {}
+        self.validated_runtime = validated_runtime
         self.encoder = encoder
         self.heads = heads.eval()
         self.tokenizer = tokenizer
@@ -112,6 +115,7 @@ class SafetyModel:
         heads.load_state_dict(artifact.head_state)
         calibration = json.loads((Path(directory) / CALIBRATION_FILE).read_text())
         inference = artifact.manifest["inference"]
+        metrics = artifact.manifest.get("metrics", {})
         return cls(
             artifact.encoder,
             heads,
@@ -120,7 +124,8 @@ class SafetyModel:
             window=inference["window"],
             stride=inference["stride"],
             # Absent while training has not evaluated the artifact yet.
-            validated_thresholds=artifact.manifest.get("metrics", {}).get("thresholds"),
+            validated_thresholds=metrics.get("thresholds"),
+            validated_runtime=metrics.get("runtime", "torch"),
         )
 
     def logits(self, texts: Sequence[str]) -> tuple[list[int], dict[str, torch.Tensor]]:

@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from svend.common.settings import EncoderServiceSettings
+from svend.common.settings import EncoderRuntime, EncoderServiceSettings
 from svend.safety.taxonomy import Category
 
 # The committed artifact in a source checkout; images set SVEND_SAFETY_MODEL_DIR.
@@ -77,6 +77,12 @@ class SafetySettings(EncoderServiceSettings):
         True,
         description="Score with the trained classifier as well as the rules; false runs the "
         "rules alone (benchmarks, hosts without the model).",
+    )
+    model_runtime: EncoderRuntime = Field(
+        "onnxruntime-int8",
+        description="Runtime of the classifier's forward pass: onnxruntime-int8 (the fastest "
+        "on a CPU; the manifest's thresholds were chosen on its scores), onnxruntime or torch "
+        "(exact float scores, a few hundredths off those the thresholds were chosen on).",
     )
     model_dir: Path = Field(
         DEFAULT_MODEL_DIR,
