@@ -3,10 +3,12 @@ row by row, what each conversation generates alone (left padding changes nothing
 keeps its own token budget."""
 
 import asyncio
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
-from svend.reasoner.backends import TransformersBackend, checked_weights
+from svend.reasoner.backends import Generation, TransformersBackend, checked_weights
 from svend.reasoner.engine import fit_to_context
 from svend.reasoner.prompting import tool_message
 from svend.reasoner.settings import ReasonerSettings
@@ -63,3 +65,103 @@ def test_a_long_tool_result_is_cut_to_the_real_token_count(backend: Transformers
     assert size(cut) <= limit
     assert size(cut.replace(" …(truncated", "x …(truncated", 1)) > limit - 10  # nearly full
     assert cut.startswith(text[:200])
+
+
+# A request SmolLM2 answers at length: it counts on to any budget without ending its turn.
+COUNTING = [{"role": "user", "content": "Write the numbers from 1 to 500, separated by commas."}]
+
+
+@dataclass
+class Batch:
+    rows: int
+    new_tokens: int = 0
+
+
+def watch_batches(backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch) -> list[Batch]:
+    """Each model.generate call the backend makes from here on: its rows and new tokens."""
+    batches: list[Batch] = []
+    generate = backend.model.generate
+
+    def watched(**kwargs: Any) -> Any:
+        batches.append(Batch(len(kwargs["input_ids"])))
+        output = generate(**kwargs)
+        batches[-1].new_tokens = output.shape[1] - kwargs["input_ids"].shape[1]
+        return output
+
+    monkeypatch.setattr(backend.model, "generate", watched)
+    return batches
+
+
+async def hold_the_model(backend: TransformersBackend) -> None:
+    """A short request that finds the model idle, so the ones made right after it queue and
+    share the next batch."""
+    await backend.generate(CONVERSATIONS[0], max_new_tokens=4, temperature=0)
+
+
+def test_concurrent_requests_share_a_batch_and_get_their_own_rows(
+    backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def run() -> tuple[list, list]:
+        alone = [
+            (await backend.generate(c, max_new_tokens=12, temperature=0))[0] for c in CONVERSATIONS
+        ]
+        batches.clear()
+        _, *together = await asyncio.gather(
+            hold_the_model(backend),
+            *(
+                backend.generate(c, max_new_tokens=12, temperature=0)
+                for c in [*CONVERSATIONS, *CONVERSATIONS]
+            ),
+        )
+        return alone, [g for (g,) in together]
+
+    batches = watch_batches(backend, monkeypatch)
+    alone, together = asyncio.run(run())
+    assert [b.rows for b in batches] == [1, 4]
+    assert [g.text for g in together] == [g.text for g in alone] * 2
+
+
+def test_a_cancelled_request_stops_its_rows_and_not_the_others(
+    backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def run() -> tuple[Generation, Generation]:
+        (alone,) = await backend.generate(COUNTING, max_new_tokens=30, temperature=0)
+        batches.clear()
+        holding = asyncio.ensure_future(hold_the_model(backend))
+        doomed = asyncio.ensure_future(
+            backend.generate(COUNTING, max_new_tokens=2000, temperature=0)
+        )
+        kept = asyncio.ensure_future(backend.generate(COUNTING, max_new_tokens=30, temperature=0))
+        await holding
+        await asyncio.sleep(1.0)
+        doomed.cancel()
+        # kept's row ends with its batch, so the batch is over when it is answered.
+        (result,) = await kept
+        return alone, result
+
+    batches = watch_batches(backend, monkeypatch)
+    alone, result = asyncio.run(run())
+    assert result.text == alone.text
+    assert [b.rows for b in batches] == [1, 2]
+    # The batch ended soon after the cancelled row's caller went away, not at its 2000 tokens.
+    assert batches[-1].new_tokens < 1000
+
+
+def test_a_row_past_its_deadline_ends_with_what_it_has(
+    backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def run() -> list[Generation]:
+        _, late, on_time = await asyncio.gather(
+            hold_the_model(backend),
+            backend.generate(COUNTING, max_new_tokens=2000, temperature=0, max_time=3.0),
+            backend.generate(COUNTING, max_new_tokens=6, temperature=0),
+        )
+        return [*late, *on_time]
+
+    batches = watch_batches(backend, monkeypatch)
+    late, on_time = asyncio.run(run())
+    assert [b.rows for b in batches] == [1, 2]
+    assert late.finish == "time"
+    assert 6 < late.tokens < 2000
+    assert on_time.finish == "length"
+    assert on_time.tokens == 6

@@ -102,6 +102,14 @@ class ReasonerSettings(ServiceSettings):
         "and name model_sha256 as its base. Unset: the base model alone.",
     )
     torch_threads: int = Field(1, ge=1, le=256, description="CPU threads torch may use.")
+    max_batch: int = Field(
+        16,
+        ge=1,
+        le=256,
+        description="Most rows (turns of concurrent requests, a Sample's chains) the "
+        "transformers backend generates in one batch; each row holds its own KV cache (about "
+        "46 KB a token for SmolLM2-135M).",
+    )
 
     max_query_chars: int = Field(8000, ge=1, le=100_000, description="Longest query accepted.")
     max_steps: int = Field(
