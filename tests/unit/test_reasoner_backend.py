@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from svend.reasoner import backends
 from svend.reasoner.backends import Generation, TransformersBackend, checked_weights
 from svend.reasoner.engine import fit_to_context
 from svend.reasoner.prompting import tool_message
@@ -74,16 +75,19 @@ COUNTING = [{"role": "user", "content": "Write the numbers from 1 to 500, separa
 @dataclass
 class Batch:
     rows: int
+    cached_tokens: int
     new_tokens: int = 0
 
 
 def watch_batches(backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch) -> list[Batch]:
-    """Each model.generate call the backend makes from here on: its rows and new tokens."""
+    """Each model.generate call the backend makes from here on: its rows, the prompt tokens
+    whose keys and values it was handed, and the tokens it added."""
     batches: list[Batch] = []
     generate = backend.model.generate
 
     def watched(**kwargs: Any) -> Any:
-        batches.append(Batch(len(kwargs["input_ids"])))
+        past = kwargs.get("cache")
+        batches.append(Batch(len(kwargs["input_ids"]), past.get_seq_length() if past else 0))
         output = generate(**kwargs)
         batches[-1].new_tokens = output.shape[1] - kwargs["input_ids"].shape[1]
         return output
@@ -165,3 +169,40 @@ def test_a_row_past_its_deadline_ends_with_what_it_has(
     assert 6 < late.tokens < 2000
     assert on_time.finish == "length"
     assert on_time.tokens == 6
+
+
+def test_a_shared_system_prompt_is_prefilled_once_and_changes_nothing(
+    backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = {
+        "role": "system",
+        "content": "You are a careful assistant for math, science and logic questions. Work "
+        "step by step, state each intermediate result, check the arithmetic of every step, "
+        "and end with one line that gives the final answer with its unit.",
+    }
+    questions = [
+        "What is 12 times 37?",
+        "A train leaves at 9:40 and arrives at 13:05 after stopping twice for eleven minutes "
+        "each. How long was it moving, in hours and minutes, and what was its average speed "
+        "over 214 km of track?",
+    ]
+    conversations = [[system, {"role": "user", "content": q}] for q in questions]
+
+    async def run() -> list[Generation]:
+        _, *together = await asyncio.gather(
+            hold_the_model(backend),
+            *(backend.generate(c, max_new_tokens=16, temperature=0) for c in conversations),
+        )
+        return [g for (g,) in together]
+
+    with monkeypatch.context() as without_prefix:
+        without_prefix.setattr(backends, "MIN_PREFIX_TOKENS", 10**9)
+        alone = [
+            asyncio.run(backend.generate(c, max_new_tokens=16, temperature=0))[0]
+            for c in conversations
+        ]
+    batches = watch_batches(backend, monkeypatch)
+    together = asyncio.run(run())
+    assert [b.rows for b in batches] == [1, 2]
+    assert batches[1].cached_tokens > 32
+    assert [g.text for g in together] == [g.text for g in alone]

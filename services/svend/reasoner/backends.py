@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,11 @@ from svend.reasoner.settings import ReasonerSettings
 log = logging.getLogger("svend.reasoner.backend")
 
 Finish = Literal["stop", "length", "time"]
+# Shared prompt prefixes whose keys and values are kept (one per system prompt: tool listings,
+# offered tools), each about 46 KB a token for SmolLM2-135M.
+PREFIX_CACHE_ENTRIES = 4
+# A shared prefix shorter than this is recomputed: copying its cache would save little.
+MIN_PREFIX_TOKENS = 32
 ADAPTER_MANIFEST = "manifest.json"
 
 
@@ -134,10 +140,15 @@ class TransformersBackend:
     """A causal LM run in-process by transformers, with concurrent requests batched.
 
     Rows that arrive while the model is busy (the turns of concurrent Reason calls, a Sample's
-    chains) wait and go together in the next `generate`, one batch at a time: on a 2-core CPU
-    ten SmolLM2 rows take about twice the time of one, where two generations in parallel
-    threads take longer than one after the other. A batch runs until its last row ends; each
-    row stops at its own budget, deadline or cancellation.
+    chains) wait and go together in the next `generate`, one batch at a time: decoding on a CPU
+    is bound by per-step overhead more than by arithmetic, so ten SmolLM2 rows take about twice
+    the time of one, where two generations in parallel threads take longer than one after the
+    other. A batch runs until its last row ends; each row stops at its own budget, deadline or
+    cancellation.
+
+    The system prompt (instructions and tool list, ~1,000 tokens) opens every conversation and
+    would dominate a short question's cost; its keys and values are computed once and copied
+    into each batch, so a turn only prefills what follows it.
 
     torch and transformers are imported by `load`, in a worker thread, so the server binds its
     port and answers health checks (NOT_SERVING) while the model loads.
@@ -157,6 +168,8 @@ class TransformersBackend:
         # turns.
         self._model_lock = threading.Lock()
         self._batchers: dict[Decoding, MicroBatcher[Row, Generation]] = {}
+        # Key-value caches of shared prompt prefixes, least recently used first.
+        self._prefixes: OrderedDict[tuple[int, ...], Any] = OrderedDict()
 
     @classmethod
     def load(
@@ -233,49 +246,104 @@ class TransformersBackend:
             raise
 
     def _generate(self, decoding: Decoding, rows: Sequence[Row]) -> list[Generation]:
-        """One batched generate over `rows` (left-padded), each cut to its own budget."""
-        prompts = [
-            self.tokenizer.apply_chat_template(
-                with_tool_responses(row.conversation), add_generation_prompt=True, tokenize=False
-            )
+        """One batched generate over `rows`, each cut to its own budget."""
+        ids = [
+            self.tokenizer(
+                self.tokenizer.apply_chat_template(
+                    with_tool_responses(row.conversation),
+                    add_generation_prompt=True,
+                    tokenize=False,
+                ),
+                add_special_tokens=False,
+            )["input_ids"]
             for row in rows
         ]
-        lengths = [
-            len(ids) for ids in self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
-        ]
         budgets = [
-            min(row.budget, self.context_tokens - length)
-            for row, length in zip(rows, lengths, strict=True)
+            min(row.budget, self.context_tokens - len(row_ids))
+            for row, row_ids in zip(rows, ids, strict=True)
         ]
         live = [i for i, budget in enumerate(budgets) if budget > 0]
         results = [Generation("", 0, "length") for _ in rows]
         if live:
+            prefix = self._shared_prefix([rows[i] for i in live], [ids[i] for i in live])
             with self._model_lock:
                 generated = self._generate_rows(
-                    [prompts[i] for i in live],
+                    [ids[i] for i in live],
                     [rows[i] for i in live],
                     [budgets[i] for i in live],
                     decoding,
+                    prefix,
                 )
             for i, generation in zip(live, generated, strict=True):
                 results[i] = generation
         return results
 
+    def _shared_prefix(self, rows: Sequence[Row], ids: Sequence[list[int]]) -> tuple[int, ...]:
+        """The tokens of the system message every row opens with (the instructions and the
+        tool list, the bulk of a short question's prompt), or () when they differ or it is too
+        short to be worth caching."""
+        if not all(row.conversation for row in rows):
+            return ()
+        openings = {(row.conversation[0]["role"], row.conversation[0]["content"]) for row in rows}
+        if len(openings) != 1:
+            return ()
+        ((role, content),) = openings
+        if role != "system":
+            return ()
+        prefix = self.tokenizer(
+            self.tokenizer.apply_chat_template(
+                [{"role": role, "content": content}], add_generation_prompt=False, tokenize=False
+            ),
+            add_special_tokens=False,
+        )["input_ids"]
+        if len(prefix) < MIN_PREFIX_TOKENS or any(row[: len(prefix)] != prefix for row in ids):
+            return ()
+        return tuple(prefix)
+
+    def _prefix_cache(self, prefix: tuple[int, ...]) -> Any:
+        """The key-value cache of `prefix`, computed once and kept for the next requests (the
+        few most recent prefixes); call with the model lock held."""
+        import torch
+        from transformers import DynamicCache
+
+        cache = self._prefixes.pop(prefix, None)
+        if cache is None:
+            cache = DynamicCache()
+            with torch.inference_mode():
+                self.model(input_ids=torch.tensor([prefix]), cache=cache, use_cache=True)
+        self._prefixes[prefix] = cache
+        while len(self._prefixes) > PREFIX_CACHE_ENTRIES:
+            self._prefixes.popitem(last=False)
+        return cache
+
     def _generate_rows(
         self,
-        prompts: list[str],
+        ids: list[list[int]],
         rows: list[Row],
         budgets: list[int],
         decoding: Decoding,
+        prefix: tuple[int, ...],
     ) -> list[Generation]:
+        """Rows padded to one width between the shared prefix and the rest, so every row's
+        prompt ends where generation starts and the prefix's cached keys and values stand for
+        it in every row; positions follow the attention mask, so padding changes nothing."""
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
-        # Left padding: every row's prompt ends where generation starts.
-        inputs = self.tokenizer(
-            prompts, return_tensors="pt", add_special_tokens=False, padding=True
+        pad_id = self.tokenizer.pad_token_id or self.tokenizer.eos_token_id
+        width = max(len(row) for row in ids)
+        shared = len(prefix)
+        input_ids = torch.tensor(
+            [row[:shared] + [pad_id] * (width - len(row)) + row[shared:] for row in ids]
         )
-        start = inputs["input_ids"].shape[1]
+        attention_mask = torch.tensor(
+            [[1] * shared + [0] * (width - len(row)) + [1] * (len(row) - shared) for row in ids]
+        )
+        past = None
+        if prefix:
+            past = copy.deepcopy(self._prefix_cache(prefix))
+            past.batch_repeat_interleave(len(rows))
+        start = width
         BATCH_ROWS.observe(len(rows))
         # Tokens a row had when its deadline passed or its caller went away.
         cut_at: list[int | None] = [None] * len(rows)
@@ -303,12 +371,14 @@ class TransformersBackend:
         )
         with torch.inference_mode():
             output = self.model.generate(
-                **inputs,
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                cache=past,
                 max_new_tokens=max(budgets),
                 stop_strings=list(decoding.stop) or None,
                 tokenizer=self.tokenizer,
                 stopping_criteria=StoppingCriteriaList([RowLimits()]),
-                pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+                pad_token_id=pad_id,
                 **sampling,
             )
         return [
