@@ -81,3 +81,13 @@ async def test_a_cancelled_item_is_left_out_of_its_batch() -> None:
     assert await running == 10
     assert await kept == 30
     assert recorder.batches == [[1], [3]]
+
+
+async def test_a_batcher_is_idle_only_with_nothing_queued_or_running() -> None:
+    recorder, batcher, first = held_batcher(max_batch=1)
+    second = batcher.submit(2)
+    assert not batcher.idle
+    recorder.release.set()
+    assert await asyncio.gather(first, second) == [10, 20]
+    await batcher.worker
+    assert batcher.idle

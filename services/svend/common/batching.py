@@ -32,6 +32,11 @@ class MicroBatcher(Generic[Item, Result]):
         self.pending: list[tuple[Item, asyncio.Future[Result]]] = []
         self.worker: asyncio.Task[None] | None = None
 
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and no batch running."""
+        return not self.pending and (self.worker is None or self.worker.done())
+
     def submit(self, item: Item) -> asyncio.Future[Result]:
         """The future result of one item, computed in whichever batch it lands in."""
         return self.submit_many([item])[0]

@@ -229,6 +229,10 @@ class TransformersBackend:
         decoding = Decoding(temperature, tuple(stop))
         batcher = self._batchers.get(decoding)
         if batcher is None:
+            # Requests choose their temperature: forget the batchers that have gone idle.
+            self._batchers = {
+                known: other for known, other in self._batchers.items() if not other.idle
+            }
             batcher = MicroBatcher(
                 functools.partial(self._generate, decoding), max_batch=self.max_batch
             )
