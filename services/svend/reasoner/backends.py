@@ -117,6 +117,15 @@ def verify_sha256(path: Path, expected: str) -> None:
         )
 
 
+def prompt_ids(tokenizer: Any, messages: Sequence[Message], *, next_turn: bool = True) -> list[int]:
+    """The conversation's tokens in the model's chat format, with the opening of the
+    assistant's next turn unless `next_turn` is false."""
+    prompt = tokenizer.apply_chat_template(
+        with_tool_responses(messages), add_generation_prompt=next_turn, tokenize=False
+    )
+    return tokenizer(prompt, add_special_tokens=False)["input_ids"]
+
+
 @dataclass(frozen=True)
 class Decoding:
     """How rows are decoded; rows share a batch only when they share this."""
@@ -187,8 +196,6 @@ class TransformersBackend:
         model = AutoModelForCausalLM.from_pretrained(
             path.parent, gguf_file=path.name, dtype=torch.float32
         )
-        # Batched conversations of different lengths are padded on the left.
-        tokenizer.padding_side = "left"
         if adapter is not None:
             model = with_adapter(model, adapter)
         model.eval()
@@ -252,17 +259,7 @@ class TransformersBackend:
 
     def _generate(self, decoding: Decoding, rows: Sequence[Row]) -> list[Generation]:
         """One batched generate over `rows`, each cut to its own budget."""
-        ids = [
-            self.tokenizer(
-                self.tokenizer.apply_chat_template(
-                    with_tool_responses(row.conversation),
-                    add_generation_prompt=True,
-                    tokenize=False,
-                ),
-                add_special_tokens=False,
-            )["input_ids"]
-            for row in rows
-        ]
+        ids = [prompt_ids(self.tokenizer, row.conversation) for row in rows]
         budgets = [
             min(row.budget, self.context_tokens - len(row_ids))
             for row, row_ids in zip(rows, ids, strict=True)
@@ -295,12 +292,7 @@ class TransformersBackend:
         ((role, content),) = openings
         if role != "system":
             return ()
-        prefix = self.tokenizer(
-            self.tokenizer.apply_chat_template(
-                [{"role": role, "content": content}], add_generation_prompt=False, tokenize=False
-            ),
-            add_special_tokens=False,
-        )["input_ids"]
+        prefix = prompt_ids(self.tokenizer, [{"role": role, "content": content}], next_turn=False)
         if len(prefix) < MIN_PREFIX_TOKENS or any(row[: len(prefix)] != prefix for row in ids):
             return ()
         return tuple(prefix)
@@ -348,7 +340,6 @@ class TransformersBackend:
         if prefix:
             past = copy.deepcopy(self._prefix_cache(prefix))
             past.batch_repeat_interleave(len(rows))
-        start = width
         BATCH_ROWS.observe(len(rows))
         # Tokens a row had when its deadline passed or its caller went away.
         cut_at: list[int | None] = [None] * len(rows)
@@ -357,7 +348,7 @@ class TransformersBackend:
             """Ends each row at its budget, its deadline or its caller's cancellation."""
 
             def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **_: Any) -> Any:
-                made = input_ids.shape[1] - start
+                made = input_ids.shape[1] - width
                 now = time.monotonic()
                 done = []
                 for i, (row, budget) in enumerate(zip(rows, budgets, strict=True)):
@@ -388,16 +379,13 @@ class TransformersBackend:
             )
         return [
             self._decode(
-                row[start : start + min(budget, cut or budget)].tolist(), budget, decoding.stop
+                row[width : width + min(budget, cut or budget)].tolist(), budget, decoding.stop
             )
             for row, budget, cut in zip(output, budgets, cut_at, strict=True)
         ]
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
-        prompt = self.counting_tokenizer.apply_chat_template(
-            with_tool_responses(messages), add_generation_prompt=True, tokenize=False
-        )
-        return len(self.counting_tokenizer(prompt, add_special_tokens=False)["input_ids"])
+        return len(prompt_ids(self.counting_tokenizer, messages))
 
     def _decode(self, ids: list[int], budget: int, stop: Sequence[str]) -> Generation:
         """One generated row: cut at end-of-turn (and the padding after it) and stop strings."""
