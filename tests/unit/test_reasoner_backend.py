@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from svend.reasoner import backends
-from svend.reasoner.backends import Generation, TransformersBackend, checked_weights
+from svend.reasoner.backends import Generation, TransformersBackend, checked_weights, prompt_ids
 from svend.reasoner.engine import fit_to_context
 from svend.reasoner.prompting import tool_message
 from svend.reasoner.settings import ReasonerSettings
@@ -206,3 +206,22 @@ def test_a_shared_system_prompt_is_prefilled_once_and_changes_nothing(
     assert [b.rows for b in batches] == [1, 2]
     assert batches[1].cached_tokens > 32
     assert [g.text for g in together] == [g.text for g in alone]
+
+
+def test_the_growing_cache_generates_what_the_default_cache_does(
+    backend: TransformersBackend,
+) -> None:
+    import torch
+
+    from svend.reasoner.kv_cache import GrowingCache
+
+    ids = torch.tensor([prompt_ids(backend.tokenizer, CONVERSATIONS[1])])
+    greedy = {"max_new_tokens": 12, "do_sample": False, "temperature": None, "top_p": None}
+    with torch.inference_mode():
+        plain = backend.model.generate(input_ids=ids, **greedy)
+        # Room for two tokens past the prompt: the buffers grow while it generates.
+        grown = backend.model.generate(
+            input_ids=ids, cache=GrowingCache(capacity=ids.shape[1] + 2), **greedy
+        )
+    assert plain.shape[1] > ids.shape[1] + 2
+    assert torch.equal(grown, plain)

@@ -327,6 +327,8 @@ class TransformersBackend:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
+        from svend.reasoner.kv_cache import GrowingCache
+
         pad_id = self.tokenizer.pad_token_id or self.tokenizer.eos_token_id
         width = max(len(row) for row in ids)
         shared = len(prefix)
@@ -336,10 +338,11 @@ class TransformersBackend:
         attention_mask = torch.tensor(
             [[1] * shared + [0] * (width - len(row)) + [1] * (len(row) - shared) for row in ids]
         )
-        past = None
-        if prefix:
-            past = copy.deepcopy(self._prefix_cache(prefix))
-            past.batch_repeat_interleave(len(rows))
+        past = GrowingCache(
+            self._prefix_cache(prefix) if prefix else None,
+            rows=len(rows),
+            capacity=width + max(budgets),
+        )
         BATCH_ROWS.observe(len(rows))
         # Tokens a row had when its deadline passed or its caller went away.
         cut_at: list[int | None] = [None] * len(rows)
