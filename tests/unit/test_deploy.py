@@ -26,6 +26,7 @@ EXTRA_SETTINGS = {
     # The image copies models/ to /app/models; the default path is the source checkout's.
     "safety": {"SVEND_SAFETY_MODEL_DIR": "/app/models/safety/v1"},
     "verifier": {"SVEND_VERIFIER_MODEL_DIR": "/app/models/verifier/v1"},
+    "reasoner": {"SVEND_REASONER_ADAPTER_DIR": "/app/models/reasoner/v1"},
 }
 OVERLAYS = ["k8s/base", "k8s/overlays/production"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from svend.reasoner.backends import ModelFileError, locate_weights, verify_sha256
+from svend.reasoner.backends import ModelFileError, check_adapter, locate_weights, verify_sha256
 from svend.reasoner.settings import ReasonerSettings
 
 
@@ -34,6 +34,20 @@ def test_defaults_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert (settings.max_new_tokens, settings.max_steps) == (64, 4)
     assert settings.tools_addr == "10.0.0.1:1"
     assert settings.torch_threads == 1
+
+
+def test_the_trained_adapter_is_the_default_and_can_be_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = ReasonerSettings()
+    assert default.adapter_dir is not None
+    check_adapter(default.adapter_dir, default)  # the checked-in adapter matches the defaults
+    monkeypatch.setenv("SVEND_REASONER_ADAPTER_DIR", "")
+    assert ReasonerSettings().adapter_dir is None
+    monkeypatch.setenv("SVEND_REASONER_TOOL_LISTING", "hermes")
+    monkeypatch.delenv("SVEND_REASONER_ADAPTER_DIR")
+    with pytest.raises(ModelFileError, match="ADAPTER_DIR= \\(empty\\)"):
+        check_adapter(default.adapter_dir, ReasonerSettings())
 
 
 def test_sha256_mismatch_is_refused(tmp_path: Path) -> None:

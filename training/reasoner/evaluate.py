@@ -344,8 +344,7 @@ def mesh_environment(tools: Sequence[str], adapter: Path | None) -> dict[str, st
     # Three meshes share the CPU cores: the router's 2-second safety budget would fail requests
     # for the load, not for the model under test.
     env["SVEND_ROUTER_SAFETY_TIMEOUT_SECONDS"] = str(SHARED_CPU_SAFETY_TIMEOUT_SECONDS)
-    if adapter is not None:
-        env["SVEND_REASONER_ADAPTER_DIR"] = str(adapter.resolve())
+    env["SVEND_REASONER_ADAPTER_DIR"] = "" if adapter is None else str(adapter.resolve())
     return env
 
 

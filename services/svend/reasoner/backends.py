@@ -432,7 +432,8 @@ def check_adapter(directory: Path, settings: ReasonerSettings) -> None:
     if listing != settings.tool_listing:
         raise ModelFileError(
             f"adapter {directory} was trained on prompts with the {listing!r} tool listing; "
-            f"set SVEND_REASONER_TOOL_LISTING={listing} to serve it"
+            f"set SVEND_REASONER_TOOL_LISTING={listing} to serve it, or "
+            "SVEND_REASONER_ADAPTER_DIR= (empty) to serve the base model alone"
         )
     for name, expected in files.items():
         path = directory / name

@@ -26,6 +26,8 @@ TRAINED_TOOLS = (
     "execute_python",
 )
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+# The Svend adapter `make train-reasoner` builds, part of the CPU default.
+DEFAULT_ADAPTER_DIR = Path(__file__).resolve().parents[3] / "models" / "reasoner" / "v1"
 
 
 class ReasonerSettings(ServiceSettings):
@@ -96,10 +98,10 @@ class ReasonerSettings(ServiceSettings):
         description="sha256 the weight file must have; the service refuses to start otherwise.",
     )
     adapter_dir: Path | None = Field(
-        None,
+        DEFAULT_ADAPTER_DIR,
         description="A LoRA adapter (models/reasoner/<version>/, made by training.reasoner.train) "
         "merged into the transformers backend's model at load; its manifest must match its files "
-        "and name model_sha256 as its base. Unset: the base model alone.",
+        "and name model_sha256 as its base. Empty: the base model alone.",
     )
     torch_threads: int = Field(1, ge=1, le=256, description="CPU threads torch may use.")
     max_batch: int = Field(
@@ -157,6 +159,12 @@ class ReasonerSettings(ServiceSettings):
                 " (tgi is not implemented yet)"
             )
         return value
+
+    @field_validator("adapter_dir", mode="before")
+    @classmethod
+    def empty_means_no_adapter(cls, value: object) -> object:
+        """SVEND_REASONER_ADAPTER_DIR= (empty) serves the base model alone."""
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def defaults_within_limits(self) -> Self:
