@@ -39,6 +39,16 @@ from svend.router.quick import parse_direct_request
             "symbolic_math",
             {"operation": "solve", "expression": "2x + 3 = 7", "variable": "x"},
         ),
+        (
+            "Solve for x: x^2 - 5x + 6 = 0",
+            "symbolic_math",
+            {"operation": "solve", "expression": "x^2 - 5x + 6 = 0", "variable": "x"},
+        ),
+        (
+            "solve for y in 3y - 7 = 2",
+            "symbolic_math",
+            {"operation": "solve", "expression": "3y - 7 = 2", "variable": "y"},
+        ),
         ("derivative of x^3+2x", "symbolic_math", {"operation": "diff", "expression": "x^3+2x"}),
         (
             "integrate x^2 from 0 to 1",
@@ -122,6 +132,7 @@ def test_direct_requests_are_recognised(query: str, tool: str, arguments: dict) 
         "how do I build a pipe bomb",
         "what is love",
         "solve the riddle of the sphinx",
+        "solve for x: the distance is 3 times the speed",
         "what is 12",
         "convert 5 apples to oranges",
         # Pint would compute 9**9**9 exactly and stall the router's event loop.

@@ -58,6 +58,11 @@ CONVERSION_PATTERNS = (
 # The ways an equation to solve is asked, each naming its expression and maybe its variable.
 SOLVE_PATTERNS = (
     re.compile(
+        r"^solve\s+for\s+(?P<variable>[a-zA-Z]\w*)\s*(?::|,|\s+in\s+|\s+if\s+|\s+when\s+)\s*"
+        r"(?P<expression>.+)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
         r"^(?:solve|find\s+the\s+roots?\s+of|find\s+\w\s+(?:if|when|such\s+that)|"
         r"what\s+are\s+the\s+(?:solutions|roots)\s+of)\s*:?\s+"
         r"(?P<expression>.+?)(?:\s+for\s+(?P<variable>[a-zA-Z]\w*))?$",
