@@ -225,3 +225,28 @@ def test_the_growing_cache_generates_what_the_default_cache_does(
         )
     assert plain.shape[1] > ids.shape[1] + 2
     assert torch.equal(grown, plain)
+
+
+def test_rows_prefilled_alone_are_laid_out_as_the_padded_batch_reads_them(
+    backend: TransformersBackend,
+) -> None:
+    import torch
+    from transformers import DynamicCache
+
+    from svend.reasoner.kv_cache import prefill_rows
+
+    ids = [prompt_ids(backend.tokenizer, conversation) for conversation in CONVERSATIONS]
+    width = max(map(len, ids))
+    batch = prefill_rows(backend.model, None, ids, shared=0, capacity=width + 8)
+    assert batch.get_seq_length() == width - 1
+    for position, row in enumerate(ids):
+        alone = DynamicCache()
+        with torch.inference_mode():
+            backend.model(input_ids=torch.tensor([row[:-1]]), cache=alone, use_cache=True)
+        gap = width - len(row)
+        for laid_out, own in zip(batch.layers, alone.layers, strict=True):
+            assert torch.equal(
+                laid_out.keys[position, :, :gap], torch.zeros_like(own.keys[0, :, :gap])
+            )
+            assert torch.allclose(laid_out.keys[position, :, gap:], own.keys[0], atol=1e-5)
+            assert torch.allclose(laid_out.values[position, :, gap:], own.values[0], atol=1e-5)

@@ -327,7 +327,7 @@ class TransformersBackend:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
-        from svend.reasoner.kv_cache import GrowingCache
+        from svend.reasoner.kv_cache import prefill_rows
 
         pad_id = self.tokenizer.pad_token_id or self.tokenizer.eos_token_id
         width = max(len(row) for row in ids)
@@ -338,9 +338,11 @@ class TransformersBackend:
         attention_mask = torch.tensor(
             [[1] * shared + [0] * (width - len(row)) + [1] * (len(row) - shared) for row in ids]
         )
-        past = GrowingCache(
+        past = prefill_rows(
+            self.model,
             self._prefix_cache(prefix) if prefix else None,
-            rows=len(rows),
+            ids,
+            shared=shared,
             capacity=width + max(budgets),
         )
         BATCH_ROWS.observe(len(rows))

@@ -25,6 +25,17 @@ class GrowingLayer(DynamicLayer):
         self.key_buffer: torch.Tensor | None = None
         self.value_buffer: torch.Tensor | None = None
 
+    @classmethod
+    def holding(
+        cls, key_buffer: torch.Tensor, value_buffer: torch.Tensor, length: int
+    ) -> "GrowingLayer":
+        """A layer whose first `length` tokens are already in the buffers."""
+        layer = cls(key_buffer.shape[-2])
+        layer.lazy_initialization(key_buffer, value_buffer)
+        layer.key_buffer, layer.value_buffer = key_buffer, value_buffer
+        layer.keys, layer.values = key_buffer[:, :, :length], value_buffer[:, :, :length]
+        return layer
+
     def buffers(
         self, key_states: torch.Tensor, value_states: torch.Tensor, total: int
     ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -86,3 +97,52 @@ class GrowingCache(DynamicCache):
             values = source.values.expand(rows, -1, -1, -1)
             layer.update(keys, values)
             self.layers.append(layer)
+
+
+def prefill_rows(
+    model: torch.nn.Module,
+    prefix: DynamicCache | None,
+    ids: list[list[int]],
+    *,
+    shared: int,
+    capacity: int,
+) -> GrowingCache:
+    """The keys and values of every row's prompt but its last token, as the batch reads them.
+
+    A batch pads its rows to one width between the shared prefix and each row's own tokens.
+    Prefilling that padded batch costs rows times the longest prompt; here each row runs forward
+    alone over its own tokens after the prefix, so prefill costs what the rows hold (ten
+    conversations with tool results of different lengths: the sum, not ten times the longest).
+    The rows' keys and values are then laid out right-aligned after the prefix, with zeros in
+    the masked gap, and generate runs only the last token of each prompt. `shared`: the prefix
+    length (0 with no prefix); `capacity`: the tokens a row will likely reach."""
+    width = max(len(row) for row in ids)
+    rows = [
+        GrowingCache(prefix, capacity=len(row)) if prefix is not None else GrowingCache()
+        for row in ids
+    ]
+    with torch.inference_mode():
+        for cache, row in zip(rows, ids, strict=True):
+            if len(row) - 1 > shared:
+                model(
+                    input_ids=torch.tensor([row[shared:-1]]),
+                    cache=cache,
+                    use_cache=True,
+                    logits_to_keep=1,
+                )
+    batch = GrowingCache(capacity=capacity)
+    # Every row's cache has all the model's layers, unless nothing at all was cached (one-token
+    # prompts and no prefix): then generate runs the whole (one-column) prompt itself.
+    for index, source in enumerate(max((row.layers for row in rows), key=len)):
+        keys, values = source.keys, source.values
+        key_buffer = keys.new_zeros((len(ids), keys.shape[1], capacity, keys.shape[-1]))
+        value_buffer = values.new_zeros((len(ids), values.shape[1], capacity, values.shape[-1]))
+        for position, (cache, row) in enumerate(zip(rows, ids, strict=True)):
+            layer = cache.layers[index]
+            key_buffer[position, :, :shared] = layer.keys[0, :, :shared]
+            value_buffer[position, :, :shared] = layer.values[0, :, :shared]
+            start = width - len(row) + shared
+            key_buffer[position, :, start : width - 1] = layer.keys[0, :, shared:]
+            value_buffer[position, :, start : width - 1] = layer.values[0, :, shared:]
+        batch.layers.append(GrowingLayer.holding(key_buffer, value_buffer, width - 1))
+    return batch
