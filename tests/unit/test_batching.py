@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from svend.common.batching import MicroBatcher
+from svend.common.batching import MicroBatcher, Requeue
 
 
 class Recorder:
@@ -91,3 +91,25 @@ async def test_a_batcher_is_idle_only_with_nothing_queued_or_running() -> None:
     assert await asyncio.gather(first, second) == [10, 20]
     await batcher.worker
     assert batcher.idle
+
+
+async def test_an_item_handed_back_goes_first_in_the_next_batch_with_those_that_waited() -> None:
+    batches: list[list[int]] = []
+    started = threading.Event()
+    release = threading.Event()
+
+    def hand_back_odd_items_once(items: list[int]) -> list[int | Requeue[int]]:
+        """Odd items under 100 are handed back as item + 100; the others finish as item * 10."""
+        batches.append(items)
+        started.set()
+        release.wait(10)
+        return [Requeue(item + 100) if item < 100 and item % 2 else item * 10 for item in items]
+
+    batcher = MicroBatcher(hand_back_odd_items_once, max_batch=4)
+    first = batcher.submit_many([1, 2])
+    assert started.wait(5)
+    waiting = [batcher.submit(n) for n in (4, 6)]
+    release.set()
+    assert await asyncio.gather(*first, *waiting) == [1010, 20, 40, 60]
+    # 1 went on as 101, ahead of the items queued while its batch ran.
+    assert batches == [[1, 2], [101, 4, 6]]

@@ -250,3 +250,31 @@ def test_rows_prefilled_alone_are_laid_out_as_the_padded_batch_reads_them(
             )
             assert torch.allclose(laid_out.keys[position, :, gap:], own.keys[0], atol=1e-5)
             assert torch.allclose(laid_out.values[position, :, gap:], own.values[0], atol=1e-5)
+
+
+def test_a_long_row_is_set_aside_for_waiting_rows_and_goes_on_where_it_stopped(
+    backend: TransformersBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def run() -> tuple[Generation, Generation]:
+        (alone,) = await backend.generate(COUNTING, max_new_tokens=40, temperature=0)
+        batches.clear()
+        # The short question ends after a few tokens; a request made meanwhile waits.
+        first = asyncio.ensure_future(
+            backend.generate_batch(
+                [COUNTING, CONVERSATIONS[0]], max_new_tokens=[40, 40], temperature=0
+            )
+        )
+        waiting = asyncio.ensure_future(
+            backend.generate(CONVERSATIONS[1], max_new_tokens=4, temperature=0)
+        )
+        counted, _ = await first
+        await waiting
+        return alone, counted
+
+    batches = watch_batches(backend, monkeypatch)
+    alone, counted = asyncio.run(run())
+    # The counting row stopped once the other row had ended and a request waited, and went on
+    # in the next batch beside it, from the tokens it had.
+    assert [b.rows for b in batches] == [2, 2]
+    assert backends.MIN_TOKENS_BEFORE_PREEMPTION <= batches[0].new_tokens < 40
+    assert (counted.text, counted.tokens, counted.finish) == (alone.text, 40, "length")

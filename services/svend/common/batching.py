@@ -7,23 +7,37 @@ batch, so under load the batch grows with the queue. There is no fixed delay win
 polls. (Batching libraries that wait a few milliseconds per batch, or poll a queue on a timer,
 cost latency at low load or CPU when idle.) The batch function runs in a worker thread, because
 the model's runtime releases the GIL and the event loop keeps serving other RPCs meanwhile.
+A batch may hand an item back (Requeue) instead of its result, to go on in the next batch with
+the items that waited for it: how a long generation stops holding up the short ones.
 """
 
 import asyncio
 import contextvars
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+@dataclass(frozen=True)
+class Requeue(Generic[Item]):
+    """What a batch returns for an item it set aside: `item` (the original or how to go on
+    from where it stopped) runs in the next batch, ahead of the queue, and its caller waits on."""
+
+    item: Item
+
+
 class MicroBatcher(Generic[Item, Result]):
     """Runs `run_batch` over queued items, one batch at a time, up to `max_batch` items each."""
 
     def __init__(
-        self, run_batch: Callable[[list[Item]], Sequence[Result]], *, max_batch: int
+        self,
+        run_batch: Callable[[list[Item]], Sequence[Result | Requeue[Item]]],
+        *,
+        max_batch: int,
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
@@ -82,7 +96,11 @@ class MicroBatcher(Generic[Item, Result]):
                     if not future.done():
                         future.set_exception(error)
             else:
+                requeued = []
                 for future, result in zip(futures, results, strict=True):
-                    if not future.done():
+                    if isinstance(result, Requeue):
+                        requeued.append((result.item, future))
+                    elif not future.done():
                         future.set_result(result)
+                self.pending[:0] = requeued
             running = self.start_batch()

@@ -9,6 +9,7 @@ Protocol.
 
 import asyncio
 import copy
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from svend.common.batching import MicroBatcher
+from svend.common.batching import MicroBatcher, Requeue
 from svend.reasoner.metrics import BATCH_ROWS
 from svend.reasoner.prompting import Message, with_tool_responses
 from svend.reasoner.settings import ReasonerSettings
@@ -36,6 +37,8 @@ Finish = Literal["stop", "length", "time"]
 PREFIX_CACHE_ENTRIES = 4
 # A shared prefix shorter than this is recomputed: copying its cache would save little.
 MIN_PREFIX_TOKENS = 32
+# Tokens a batch makes before its last rows may be set aside for rows that are waiting.
+MIN_TOKENS_BEFORE_PREEMPTION = 16
 ADAPTER_MANIFEST = "manifest.json"
 
 
@@ -143,6 +146,8 @@ class Row:
     # time.monotonic() after which the row ends with what it has; None: no limit.
     deadline: float | None
     cancelled: threading.Event
+    # Tokens this turn already made in an earlier batch that set the row aside.
+    generated: tuple[int, ...] = ()
 
 
 class TransformersBackend:
@@ -257,15 +262,17 @@ class TransformersBackend:
             cancelled.set()
             raise
 
-    def _generate(self, decoding: Decoding, rows: Sequence[Row]) -> list[Generation]:
+    def _generate(self, decoding: Decoding, rows: Sequence[Row]) -> list[Generation | Requeue[Row]]:
         """One batched generate over `rows`, each cut to its own budget."""
-        ids = [prompt_ids(self.tokenizer, row.conversation) for row in rows]
+        ids = [prompt_ids(self.tokenizer, row.conversation) + list(row.generated) for row in rows]
         budgets = [
-            min(row.budget, self.context_tokens - len(row_ids))
+            min(row.budget - len(row.generated), self.context_tokens - len(row_ids))
             for row, row_ids in zip(rows, ids, strict=True)
         ]
         live = [i for i, budget in enumerate(budgets) if budget > 0]
-        results = [Generation("", 0, "length") for _ in rows]
+        results: list[Generation | Requeue[Row]] = [
+            self._decode(list(row.generated), len(row.generated), decoding.stop) for row in rows
+        ]
         if live:
             prefix = self._shared_prefix([rows[i] for i in live], [ids[i] for i in live])
             with self._model_lock:
@@ -346,11 +353,14 @@ class TransformersBackend:
             capacity=width + max(budgets),
         )
         BATCH_ROWS.observe(len(rows))
-        # Tokens a row had when its deadline passed or its caller went away.
+        # Tokens a row had when its deadline passed, its caller went away or it was set aside.
         cut_at: list[int | None] = [None] * len(rows)
+        set_aside: set[int] = set()
+        ended, rows_waiting = self._ended, self._rows_waiting
 
         class RowLimits(StoppingCriteria):
-            """Ends each row at its budget, its deadline or its caller's cancellation."""
+            """Ends each row at its budget, its deadline or its caller's cancellation, and sets
+            the last rows still going aside when other rows wait (see _rows_waiting)."""
 
             def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **_: Any) -> Any:
                 made = input_ids.shape[1] - width
@@ -363,6 +373,16 @@ class TransformersBackend:
                     if late and cut_at[i] is None:
                         cut_at[i] = made
                     done.append(made >= budget or cut_at[i] is not None)
+                if made >= MIN_TOKENS_BEFORE_PREEMPTION and rows_waiting():
+                    going = [
+                        i
+                        for i in range(len(rows))
+                        if not done[i] and not ended(input_ids[i, width:].tolist(), decoding.stop)
+                    ]
+                    if going and len(going) <= max(1, len(rows) // 2):
+                        for i in going:
+                            cut_at[i], done[i] = made, True
+                            set_aside.add(i)
                 return torch.tensor(done, dtype=torch.bool)
 
         sampling: dict[str, Any] = (
@@ -382,15 +402,41 @@ class TransformersBackend:
                 pad_token_id=pad_id,
                 **sampling,
             )
-        return [
-            self._decode(
-                row[width : width + min(budget, cut or budget)].tolist(), budget, decoding.stop
-            )
-            for row, budget, cut in zip(output, budgets, cut_at, strict=True)
-        ]
+        results: list[Generation | Requeue[Row]] = []
+        for i, (row, output_row, budget, cut) in enumerate(
+            zip(rows, output, budgets, cut_at, strict=True)
+        ):
+            generated = [
+                *row.generated,
+                *output_row[width : width + min(budget, cut or budget)].tolist(),
+            ]
+            if i in set_aside:
+                results.append(Requeue(dataclasses.replace(row, generated=tuple(generated))))
+            else:
+                results.append(self._decode(generated, len(row.generated) + budget, decoding.stop))
+        return results
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
         return len(prompt_ids(self.counting_tokenizer, messages))
+
+    def _rows_waiting(self) -> bool:
+        """Whether rows are queued behind the running batch (called from its thread).
+
+        A batch runs until its last row ends, and the model runs one batch at a time: one row
+        that writes to its whole budget holds every finished row's next turn, and every new
+        request, until it ends (ten concurrent "What is n times 37?": a first turn alone made
+        71 tokens in 4.6 s, and a batch of nine where one row ran to its 384-token budget took
+        62 s). So once most of a batch has ended and other rows wait, the rows still going are
+        handed back to the batcher (Requeue) and go on, from the tokens they made, in the next
+        batch with the waiting rows."""
+        return any(batcher.pending for batcher in tuple(self._batchers.values()))
+
+    def _ended(self, ids: list[int], stop: Sequence[str]) -> bool:
+        """Whether generated tokens hold the end of the turn or a stop string."""
+        end_ids = {self.tokenizer.eos_token_id, self.tokenizer.pad_token_id} - {None}
+        if any(token in end_ids for token in ids):
+            return True
+        return bool(stop) and self._decode(ids, len(ids) + 1, stop).finish == "stop"
 
     def _decode(self, ids: list[int], budget: int, stop: Sequence[str]) -> Generation:
         """One generated row: cut at end-of-turn (and the padding after it) and stop strings."""
