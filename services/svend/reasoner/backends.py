@@ -20,7 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -146,8 +146,11 @@ class Row:
     # time.monotonic() after which the row ends with what it has; None: no limit.
     deadline: float | None
     cancelled: threading.Event
-    # Tokens this turn already made in an earlier batch that set the row aside.
+    # Tokens this turn already made in an earlier batch that set the row aside, and that
+    # batch's keys and values of the row (all its tokens but the last), so they are not
+    # computed again.
     generated: tuple[int, ...] = ()
+    cache: Any = field(default=None, compare=False, repr=False)
 
 
 class TransformersBackend:
@@ -158,8 +161,9 @@ class TransformersBackend:
     in parallel threads take longer than one after the other. On one CPU thread, ten rows of a
     short prompt took about twice the time of one, but nine rows after the ~1,000-token system
     prompt took 8 times one (34 tokens each: 7.1 s against 0.9 s), so there batching saves
-    little over taking turns. A batch runs until its last row ends; each row stops at its own
-    budget, deadline or cancellation.
+    little over taking turns. Each row stops at its own budget, deadline or cancellation; once
+    most rows of a batch have ended and other rows wait, the rows still going are handed back
+    to go on in the next batch (see _rows_waiting).
 
     The system prompt (instructions and tool list, ~1,000 tokens) opens every conversation and
     would dominate a short question's cost; its keys and values are computed once and copied
@@ -334,7 +338,7 @@ class TransformersBackend:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
-        from svend.reasoner.kv_cache import prefill_rows
+        from svend.reasoner.kv_cache import prefill_rows, take_row
 
         pad_id = self.tokenizer.pad_token_id or self.tokenizer.eos_token_id
         width = max(len(row) for row in ids)
@@ -351,6 +355,7 @@ class TransformersBackend:
             ids,
             shared=shared,
             capacity=width + max(budgets),
+            computed=[row.cache for row in rows],
         )
         BATCH_ROWS.observe(len(rows))
         # Tokens a row had when its deadline passed, its caller went away or it was set aside.
@@ -411,7 +416,13 @@ class TransformersBackend:
                 *output_row[width : width + min(budget, cut or budget)].tolist(),
             ]
             if i in set_aside:
-                results.append(Requeue(dataclasses.replace(row, generated=tuple(generated))))
+                # The cache holds the row's prompt, after its padding, and what it generated
+                # but the last token.
+                start = shared + width - len(ids[i])
+                cache = take_row(past, i, [(0, shared), (start, width + (cut or 0) - 1)])
+                results.append(
+                    Requeue(dataclasses.replace(row, generated=tuple(generated), cache=cache))
+                )
             else:
                 results.append(self._decode(generated, len(row.generated) + budget, decoding.stop))
         return results

@@ -10,6 +10,7 @@ its size. This module imports torch and transformers, so the backend imports it 
 """
 
 import functools
+from collections.abc import Sequence
 
 import torch
 from transformers import DynamicCache
@@ -106,6 +107,7 @@ def prefill_rows(
     *,
     shared: int,
     capacity: int,
+    computed: Sequence[DynamicCache | None] = (),
 ) -> GrowingCache:
     """The keys and values of every row's prompt but its last token, as the batch reads them.
 
@@ -115,15 +117,22 @@ def prefill_rows(
     conversations with tool results of different lengths: the sum, not ten times the longest).
     The rows' keys and values are then laid out right-aligned after the prefix, with zeros in
     the masked gap, and generate runs only the last token of each prompt. `shared`: the prefix
-    length (0 with no prefix); `capacity`: the tokens a row will likely reach."""
+    length (0 with no prefix); `capacity`: the tokens a row will likely reach; `computed`: per
+    row, a one-row cache that already holds all its tokens but the last (a row an earlier batch
+    set aside, see take_row), or None."""
     width = max(len(row) for row in ids)
+    kept = list(computed) or [None] * len(ids)
     rows = [
-        GrowingCache(prefix, capacity=len(row)) if prefix is not None else GrowingCache()
-        for row in ids
+        cache
+        if cache is not None
+        else GrowingCache(prefix, capacity=len(row))
+        if prefix is not None
+        else GrowingCache()
+        for cache, row in zip(kept, ids, strict=True)
     ]
     with torch.inference_mode():
-        for cache, row in zip(rows, ids, strict=True):
-            if len(row) - 1 > shared:
+        for cache, row, known in zip(rows, ids, kept, strict=True):
+            if known is None and len(row) - 1 > shared:
                 model(
                     input_ids=torch.tensor([row[shared:-1]]),
                     cache=cache,
@@ -146,3 +155,16 @@ def prefill_rows(
             value_buffer[position, :, start : width - 1] = layer.values[0, :, shared:]
         batch.layers.append(GrowingLayer.holding(key_buffer, value_buffer, width - 1))
     return batch
+
+
+def take_row(batch: DynamicCache, position: int, spans: Sequence[tuple[int, int]]) -> GrowingCache:
+    """One row of a batch's cache as a one-row cache: the columns of `spans` (its own tokens,
+    not the padding), in order; what prefill_rows takes back as `computed`."""
+    row = GrowingCache()
+    for layer in batch.layers:
+        keys = torch.cat([layer.keys[position : position + 1, :, a:b] for a, b in spans], dim=-2)
+        values = torch.cat(
+            [layer.values[position : position + 1, :, a:b] for a, b in spans], dim=-2
+        )
+        row.layers.append(GrowingLayer.holding(keys, values, keys.shape[-2]))
+    return row
