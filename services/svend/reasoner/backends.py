@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -151,6 +151,9 @@ class Row:
     # computed again.
     generated: tuple[int, ...] = ()
     cache: Any = field(default=None, compare=False, repr=False)
+    # Hands the row's generation to its caller as soon as the row ends, from the batch's thread,
+    # while the rest of the batch goes on.
+    deliver: Callable[[Generation], None] | None = field(default=None, compare=False, repr=False)
 
 
 class TransformersBackend:
@@ -256,14 +259,29 @@ class TransformersBackend:
             self._batchers[decoding] = batcher
         deadline = None if max_time is None else time.monotonic() + max_time
         cancelled = threading.Event()
+        loop = asyncio.get_running_loop()
+        answers: list[asyncio.Future[Generation]] = [loop.create_future() for _ in conversations]
         rows = [
-            Row(conversation, budget, deadline, cancelled)
-            for conversation, budget in zip(conversations, max_new_tokens, strict=True)
+            Row(
+                conversation,
+                budget,
+                deadline,
+                cancelled,
+                deliver=functools.partial(loop.call_soon_threadsafe, settle, answer),
+            )
+            for conversation, budget, answer in zip(
+                conversations, max_new_tokens, answers, strict=True
+            )
         ]
+        batched = batcher.submit_many(rows)
+        for answer, future in zip(answers, batched, strict=True):
+            future.add_done_callback(functools.partial(settle_from, answer))
         try:
-            return list(await asyncio.gather(*batcher.submit_many(rows)))
+            return list(await asyncio.gather(*answers))
         except asyncio.CancelledError:
             cancelled.set()
+            for future in batched:
+                future.cancel()
             raise
 
     def _generate(self, decoding: Decoding, rows: Sequence[Row]) -> list[Generation | Requeue[Row]]:
@@ -361,7 +379,12 @@ class TransformersBackend:
         # Tokens a row had when its deadline passed, its caller went away or it was set aside.
         cut_at: list[int | None] = [None] * len(rows)
         set_aside: set[int] = set()
+        # Rows whose generation went to their caller when they ended.
+        delivered: set[int] = set()
         ended, rows_waiting = self._ended, self._rows_waiting
+
+        def finish(row: Row, new: list[int], budget: int) -> Generation:
+            return self._decode([*row.generated, *new], len(row.generated) + budget, decoding.stop)
 
         class RowLimits(StoppingCriteria):
             """Ends each row at its budget, its deadline or its caller's cancellation, and sets
@@ -378,16 +401,33 @@ class TransformersBackend:
                     if late and cut_at[i] is None:
                         cut_at[i] = made
                     done.append(made >= budget or cut_at[i] is not None)
-                if made >= MIN_TOKENS_BEFORE_PREEMPTION and rows_waiting():
-                    going = [
-                        i
-                        for i in range(len(rows))
-                        if not done[i] and not ended(input_ids[i, width:].tolist(), decoding.stop)
-                    ]
-                    if going and len(going) <= max(1, len(rows) // 2):
-                        for i in going:
-                            cut_at[i], done[i] = made, True
-                            set_aside.add(i)
+                # Rows that end at this step, and those still going after it.
+                ending: dict[int, list[int]] = {}
+                going: list[int] = []
+                for i in range(len(rows)):
+                    if i in delivered or cut_at[i] is not None:
+                        continue
+                    new = input_ids[i, width : width + budgets[i]].tolist()
+                    if made >= budgets[i] or ended(new, decoding.stop):
+                        ending[i] = new
+                    else:
+                        going.append(i)
+                # An ending row's caller goes on (to its tool call, its next turn) while the
+                # batch does; when no row goes on, the batch ends and answers them all.
+                for i, new in ending.items():
+                    row = rows[i]
+                    if going and row.deliver is not None:
+                        delivered.add(i)
+                        row.deliver(finish(row, new, budgets[i]))
+                if (
+                    going
+                    and made >= MIN_TOKENS_BEFORE_PREEMPTION
+                    and len(going) <= max(1, len(rows) // 2)
+                    and rows_waiting()
+                ):
+                    for i in going:
+                        cut_at[i], done[i] = made, True
+                        set_aside.add(i)
                 return torch.tensor(done, dtype=torch.bool)
 
         sampling: dict[str, Any] = (
@@ -424,7 +464,7 @@ class TransformersBackend:
                     Requeue(dataclasses.replace(row, generated=tuple(generated), cache=cache))
                 )
             else:
-                results.append(self._decode(generated, len(row.generated) + budget, decoding.stop))
+                results.append(finish(row, generated[len(row.generated) :], budget))
         return results
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
@@ -461,6 +501,24 @@ class TransformersBackend:
         if ended is not None:
             return Generation(text, tokens, "stop")
         return Generation(text, tokens, "length" if tokens >= budget else "time")
+
+
+def settle(answer: asyncio.Future[Generation], generation: Generation) -> None:
+    """A row's generation, delivered before its batch ended (the first result stands)."""
+    if not answer.done():
+        answer.set_result(generation)
+
+
+def settle_from(answer: asyncio.Future[Generation], batched: asyncio.Future[Generation]) -> None:
+    """A row's result from its batch, unless delivered already."""
+    if answer.done():
+        return
+    if batched.cancelled():
+        answer.cancel()
+    elif (error := batched.exception()) is not None:
+        answer.set_exception(error)
+    else:
+        answer.set_result(batched.result())
 
 
 def checked_weights(settings: ReasonerSettings) -> Path:
