@@ -122,14 +122,11 @@ def prefill_rows(
     set aside, see take_row), or None."""
     width = max(len(row) for row in ids)
     kept = list(computed) or [None] * len(ids)
-    rows = [
-        cache
-        if cache is not None
-        else GrowingCache(prefix, capacity=len(row))
-        if prefix is not None
-        else GrowingCache()
-        for cache, row in zip(kept, ids, strict=True)
-    ]
+
+    def fresh(row: list[int]) -> GrowingCache:
+        return GrowingCache(prefix, capacity=len(row)) if prefix is not None else GrowingCache()
+
+    rows = [fresh(row) if cache is None else cache for cache, row in zip(kept, ids, strict=True)]
     with torch.inference_mode():
         for cache, row, known in zip(rows, ids, kept, strict=True):
             if known is None and len(row) - 1 > shared:
@@ -140,13 +137,16 @@ def prefill_rows(
                     logits_to_keep=1,
                 )
     batch = GrowingCache(capacity=capacity)
-    # Every row's cache has all the model's layers, unless nothing at all was cached (one-token
-    # prompts and no prefix): then generate runs the whole (one-column) prompt itself.
+    # A row's cache has all the model's layers, unless it holds nothing (a one-token prompt and
+    # no prefix): its columns stay zeros and masked. With no row cached at all, generate runs
+    # the whole (one-column) prompt itself.
     for index, source in enumerate(max((row.layers for row in rows), key=len)):
         keys, values = source.keys, source.values
         key_buffer = keys.new_zeros((len(ids), keys.shape[1], capacity, keys.shape[-1]))
         value_buffer = values.new_zeros((len(ids), values.shape[1], capacity, values.shape[-1]))
         for position, (cache, row) in enumerate(zip(rows, ids, strict=True)):
+            if index >= len(cache.layers):
+                continue
             layer = cache.layers[index]
             key_buffer[position, :, :shared] = layer.keys[0, :, :shared]
             value_buffer[position, :, :shared] = layer.values[0, :, :shared]
